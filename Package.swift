@@ -1,0 +1,43 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "odb",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "odb", targets: ["odb"]),
+        .library(name: "Revisions", targets: ["Revisions"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        // libpq, found through pkg-config: Debian keeps libpq-fe.h off the default include path.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        // Every rule and every SQL statement of odb.
+        .target(
+            name: "Revisions",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        // The command line: argument parsing and printing, nothing else.
+        .executableTarget(
+            name: "odb",
+            dependencies: [
+                "Revisions",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Fast tests that need no server.
+        .testTarget(name: "RevisionsTests", dependencies: ["Revisions"]),
+        // Tests against real PostgreSQL clusters that the tests start themselves.
+        .testTarget(name: "IntegrationTests", dependencies: ["Revisions"]),
+    ]
+)

@@ -1,0 +1,338 @@
+import Foundation
+
+/// odb's private PostgreSQL cluster: created on first use, started on demand, listening on a unix
+/// socket in a folder only its owner can open (no TCP unless asked for).
+///
+/// When odb runs as root, the server runs as an unprivileged user (`postgres` by default), since
+/// PostgreSQL refuses to run as root.
+public struct EmbeddedCluster: Sendable {
+    /// Where the cluster's files live: the data folder, the socket folder and the log.
+    public let directory: String
+    public let settings: Settings
+
+    public struct Settings: Sendable {
+        /// Skip fsync: only for throwaway clusters such as the tests' own.
+        public var durable = true
+        /// Listen on localhost too, not only on the private socket.
+        public var tcp = false
+        /// The ports to choose from.
+        public var ports: ClosedRange<Int> = 15000...16000
+        /// The unprivileged user the server runs as when odb runs as root.
+        public var serverUser = "postgres"
+        /// How long to wait for the server to answer.
+        public var startTimeout: Duration = .seconds(60)
+
+        public init(durable: Bool = true, tcp: Bool = false, ports: ClosedRange<Int> = 15000...16000, serverUser: String = "postgres") {
+            self.durable = durable
+            self.tcp = tcp
+            self.ports = ports
+            self.serverUser = serverUser
+        }
+    }
+
+    public init(directory: String, settings: Settings = Settings()) {
+        self.directory = directory
+        self.settings = settings
+    }
+
+    /// The superuser the cluster is made with.
+    public static let superuser = "postgres"
+
+    public var dataDirectory: String { directory + "/data" }
+    public var logFile: String { directory + "/server.log" }
+    var configFile: String { dataDirectory + "/odb.conf" }
+
+    /// The socket folder: inside the cluster's folder, unless that path is too long for a unix
+    /// socket (108 bytes with `.s.PGSQL.NNNNN`), then a short private folder under /tmp.
+    public var socketDirectory: String {
+        let inside = directory + "/run"
+        if inside.utf8.count + 16 < 104 { return inside }
+        return "/tmp/odb-\(stableHash(directory))"
+    }
+
+    /// The user the server programs run as: nil when odb itself is not root.
+    func serverUser() throws -> SystemUser? {
+        guard SystemUser.isRoot else { return nil }
+        guard let user = SystemUser.named(settings.serverUser) else { throw OdbError.userMissing(settings.serverUser) }
+        return user
+    }
+
+    // MARK: Status
+
+    public enum Status: Sendable, Equatable {
+        case notInitialized
+        case stopped(port: Int?)
+        case running(pid: Int32, port: Int)
+    }
+
+    public var isInitialized: Bool {
+        FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION")
+    }
+
+    public func status() -> Status {
+        guard isInitialized else { return .notInitialized }
+        if let (pid, port) = postmaster(), processIsPostgres(pid), Connection.ping(conninfo: conninfo(port: port)) {
+            return .running(pid: pid, port: port)
+        }
+        return .stopped(port: configuredPort())
+    }
+
+    /// A conninfo string for one database of this cluster.
+    public func conninfo(port: Int, database: String? = nil) -> String {
+        var parts = ["host=\(quoteConninfo(socketDirectory))", "port=\(port)", "user=\(Self.superuser)"]
+        if let database { parts.append("dbname=\(quoteConninfo(database))") }
+        return parts.joined(separator: " ")
+    }
+
+    /// A URI an application can use, e.g. as DATABASE_URL.
+    public func url(port: Int, database: String) -> String {
+        let name = database.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? database
+        let host = socketDirectory.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-._~"))) ?? socketDirectory
+        return "postgresql://\(Self.superuser)@/\(name)?host=\(host)&port=\(port)"
+    }
+
+    // MARK: Creating
+
+    /// Runs initdb into a temporary folder and moves it into place, so that a killed initdb never
+    /// leaves a half-made cluster where odb would look for one.
+    public func initialize(programs: PostgresPrograms) async throws {
+        if isInitialized { return }
+        let fileManager = FileManager.default
+        let user = try serverUser()
+        try makeDirectory(directory, mode: user == nil ? 0o700 : 0o755, owner: nil)
+        if let user, !user.canReach(directory) {
+            throw OdbError.clusterUnreachable(user: user.name, path: directory)
+        }
+        if fileManager.fileExists(atPath: dataDirectory) {
+            let contents = (try? fileManager.contentsOfDirectory(atPath: dataDirectory)) ?? []
+            if !contents.isEmpty {
+                throw OdbError.clusterDamaged(path: dataDirectory, reason: "it has files but no PG_VERSION")
+            }
+            try? fileManager.removeItem(atPath: dataDirectory)
+        }
+        let building = directory + "/data.initdb"
+        try? fileManager.removeItem(atPath: building)
+        try makeDirectory(building, mode: 0o700, owner: user)
+        var arguments = ["-D", building, "-U", Self.superuser, "--auth=trust", "--encoding=UTF8", "--locale=C"]
+        if !settings.durable { arguments.append("--no-sync") }
+        let result = try await Programs.run(
+            try programs.path(of: "initdb"), arguments, as: user, environment: ["LC_ALL": "C"], workingDirectory: building)
+        guard result.succeeded else {
+            try? fileManager.removeItem(atPath: building)
+            throw OdbError.clusterStartFailed(reason: "initdb failed: \(result.lastErrorLine)", log: logFile)
+        }
+        let include = "\n# odb's settings (port, socket) live in odb.conf\ninclude_if_exists = 'odb.conf'\n"
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: building + "/postgresql.conf"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(include.utf8))
+        try handle.close()
+        try writeConfig(port: try freePort(), into: building)
+        if let user { try chown(building + "/odb.conf", user) }
+        try fileManager.moveItem(atPath: building, toPath: dataDirectory)
+    }
+
+    // MARK: Starting and stopping
+
+    public enum StartOutcome: Sendable, Equatable {
+        case started(port: Int)
+        case alreadyRunning(port: Int)
+    }
+
+    /// Starts the server (creating the cluster first if needed) and waits until it answers.
+    @discardableResult
+    public func start(programs: PostgresPrograms) async throws -> StartOutcome {
+        try await initialize(programs: programs)
+        if case .running(_, let port) = status() { return .alreadyRunning(port: port) }
+        let user = try serverUser()
+        try makeDirectory(socketDirectory, mode: 0o700, owner: user)
+        if !FileManager.default.fileExists(atPath: logFile) {
+            _ = FileManager.default.createFile(atPath: logFile, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        if let user { try chown(logFile, user) }
+        removeStalePostmasterFile()
+
+        var port = try configuredPort() ?? freePort()
+        var triedPorts: Set<Int> = []
+        let deadline = ContinuousClock.now + settings.startTimeout
+        while true {
+            try writeConfig(port: port, into: dataDirectory)
+            let logStart = fileSize(logFile)
+            let seconds = max(1, Int((deadline - ContinuousClock.now).components.seconds))
+            let result = try await Programs.run(
+                try programs.path(of: "pg_ctl"),
+                ["start", "-w", "-s", "-t", String(seconds), "-D", dataDirectory, "-l", logFile],
+                as: user, workingDirectory: dataDirectory)
+            if result.succeeded, Connection.ping(conninfo: conninfo(port: port)) {
+                return .started(port: port)
+            }
+            let log = readLog(from: logStart)
+            if log.contains("Address already in use") || log.contains("could not create lock file") {
+                triedPorts.insert(port)
+                guard let next = try? freePort(excluding: triedPorts) else { throw OdbError.portsExhausted(settings.ports) }
+                port = next
+                continue
+            }
+            if log.contains("pre-existing shared memory block is still in use"), ContinuousClock.now < deadline {
+                // The backends of a killed postmaster are still exiting; they notice within moments.
+                try await Task.sleep(for: .milliseconds(100))
+                continue
+            }
+            let reason = log.split(whereSeparator: \.isNewline).last { $0.contains("FATAL") || $0.contains("ERROR") }
+                .map(String.init) ?? result.lastErrorLine
+            throw OdbError.clusterStartFailed(reason: reason, log: logFile)
+        }
+    }
+
+    public enum StopOutcome: Sendable, Equatable {
+        case stopped
+        case wasNotRunning
+    }
+
+    /// Stops the server (fast mode: open sessions are ended, nothing is lost).
+    @discardableResult
+    public func stop(programs: PostgresPrograms) async throws -> StopOutcome {
+        guard case .running = status() else {
+            removeStalePostmasterFile()
+            return .wasNotRunning
+        }
+        let result = try await Programs.run(
+            try programs.path(of: "pg_ctl"), ["stop", "-w", "-s", "-m", "fast", "-t", "60", "-D", dataDirectory],
+            as: try serverUser(), workingDirectory: dataDirectory)
+        guard result.succeeded else {
+            throw OdbError.clusterStartFailed(reason: "pg_ctl stop failed: \(result.lastErrorLine)", log: logFile)
+        }
+        return .stopped
+    }
+
+    /// The last lines of the server's log.
+    public func logTail(lines: Int) -> String {
+        guard let text = try? String(contentsOfFile: logFile, encoding: .utf8) else { return "" }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1).joined(separator: "\n")
+    }
+
+    // MARK: Files
+
+    /// The postmaster's pid and port from `postmaster.pid`, if the file is there.
+    func postmaster() -> (pid: Int32, port: Int)? {
+        guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 3, let pid = Int32(lines[0]), let port = Int(lines[3]) else { return nil }
+        return (pid, port)
+    }
+
+    /// A `postmaster.pid` left by a crash or a reboot names a process that is gone, or that is not
+    /// a postgres (pids are reused after a reboot): such a file would block the next start.
+    func removeStalePostmasterFile() {
+        guard let (pid, _) = postmaster(), !processIsPostgres(pid) else { return }
+        try? FileManager.default.removeItem(atPath: dataDirectory + "/postmaster.pid")
+    }
+
+    func processIsPostgres(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "postgres"
+        return name.hasPrefix("postgres") || name.hasPrefix("postmaster")
+    }
+
+    func configuredPort() -> Int? {
+        guard let text = try? String(contentsOfFile: configFile, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("port = ") {
+            return Int(line.dropFirst("port = ".count))
+        }
+        return nil
+    }
+
+    func writeConfig(port: Int, into folder: String) throws {
+        let text = """
+            # Written by odb: the embedded cluster's address. Edit postgresql.conf for anything else.
+            port = \(port)
+            listen_addresses = '\(settings.tcp ? "localhost" : "")'
+            unix_socket_directories = '\(socketDirectory.replacingOccurrences(of: "'", with: "''"))'
+            unix_socket_permissions = 0700
+            fsync = \(settings.durable ? "on" : "off")
+            synchronous_commit = \(settings.durable ? "on" : "off")
+            full_page_writes = \(settings.durable ? "on" : "off")
+
+            """
+        do {
+            try text.write(toFile: folder + "/odb.conf", atomically: true, encoding: .utf8)
+        } catch {
+            throw OdbError.notWritable(path: folder, reason: error.localizedDescription)
+        }
+        if let user = try serverUser() { try chown(folder + "/odb.conf", user) }
+    }
+
+    /// A port in the range that nothing listens on, picked at random so that projects rarely meet.
+    func freePort(excluding excluded: Set<Int> = []) throws -> Int {
+        let candidates = settings.ports.filter { !excluded.contains($0) }.shuffled()
+        for port in candidates.prefix(200) where portIsFree(port) {
+            return port
+        }
+        throw OdbError.portsExhausted(settings.ports)
+    }
+
+    private func readLog(from offset: UInt64) -> String {
+        guard let handle = FileHandle(forReadingAtPath: logFile) else { return "" }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: offset)
+        let data = (try? handle.readToEnd()) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+// MARK: - Helpers
+
+/// Whether a TCP port on localhost is free, tried by binding it.
+func portIsFree(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return true }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr = in_addr(s_addr: inet_addr("127.0.0.1"))
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    return bound == 0
+}
+
+func makeDirectory(_ path: String, mode: Int, owner: SystemUser?) throws {
+    do {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: nil)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+    } catch {
+        throw OdbError.notWritable(path: path, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
+    }
+    if let owner { try chown(path, owner) }
+}
+
+func chown(_ path: String, _ user: SystemUser) throws {
+    guard Glibc.chown(path, user.uid, user.gid) == 0 else {
+        throw OdbError.notWritable(path: path, reason: String(cString: strerror(errno)))
+    }
+}
+
+func fileSize(_ path: String) -> UInt64 {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0
+}
+
+/// A value in a conninfo string, quoted as libpq expects.
+func quoteConninfo(_ value: String) -> String {
+    "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+}
+
+/// FNV-1a: a short, stable name for a path or a long database name (not for secrets).
+func stableHash(_ text: String, digits: Int = 8) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01b3
+    }
+    return String(String(hash, radix: 16).suffix(digits)).leftPadded(to: digits)
+}
+
+extension String {
+    func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}
