@@ -5,6 +5,14 @@ import Revisions
 struct ODB: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "odb",
-        abstract: "Version PostgreSQL databases like a tiny Mercurial."
+        abstract: "Version PostgreSQL databases like a tiny Mercurial.",
+        discussion: """
+            With no server given, odb runs its own PostgreSQL cluster in the project's .odb/ folder.
+            Given --url, ODB_URL or the usual PG* variables, it works against that server instead.
+            """,
+        subcommands: [
+            Init.self, Commit.self, Revert.self, Info.self, Log.self, TagCommand.self, Tags.self, Purge.self,
+            Recover.self, ServerCommand.self, Psql.self, URL.self,
+        ]
     )
 }

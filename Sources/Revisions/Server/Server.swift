@@ -55,6 +55,52 @@ public struct Server: Sendable {
 
 /// `user@host:port` of a conninfo string or URI as libpq reads it, never with its password.
 func maskedAddress(_ conninfo: String) -> String {
+    let options = parsedOptions(conninfo)
+    let environment = ProcessInfo.processInfo.environment
+    let user = options["user"] ?? environment["PGUSER"]
+    var host = options["host"] ?? options["hostaddr"] ?? environment["PGHOST"] ?? "local socket"
+    if let service = options["service"] ?? environment["PGSERVICE"] { host = "service \(service)" }
+    let port = options["port"] ?? environment["PGPORT"]
+    let password = options["password"] != nil ? ":****" : ""
+    return "postgresql://" + (user.map { "\($0)\(password)@" } ?? "") + host + (port.map { ":\($0)" } ?? "")
+}
+
+extension Server {
+    /// A conninfo string for one database, without the password, which comes back separately so
+    /// that it can travel in PGPASSWORD rather than on a command line others can read.
+    public func conninfo(_ base: String, database: String) -> (conninfo: String, password: String?) {
+        var options = parsedOptions(base)
+        let password = options.removeValue(forKey: "password")
+        options["dbname"] = database
+        let text = options.sorted { $0.key < $1.key }.map { "\($0.key)=\(quoteConninfo($0.value))" }.joined(separator: " ")
+        return (text, password)
+    }
+
+    /// A URL an application can use, e.g. as DATABASE_URL; never with a password.
+    public func url(_ base: String, database: String) -> String {
+        let options = parsedOptions(base)
+        var query: [String] = []
+        func encode(_ text: String) -> String {
+            text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+        }
+        for (key, value) in options.sorted(by: { $0.key < $1.key }) where !["password", "dbname", "user"].contains(key) {
+            if key == "host", !value.hasPrefix("/") { continue }
+            if key == "port", options["host"].map({ !$0.hasPrefix("/") }) ?? false { continue }
+            query.append("\(key)=\(encode(value))")
+        }
+        let user = options["user"].map { encode($0) + "@" } ?? ""
+        var host = ""
+        if let name = options["host"], !name.hasPrefix("/") {
+            host = name.contains(":") ? "[\(name)]" : encode(name)
+            if let port = options["port"] { host += ":\(port)" }
+        }
+        let suffix = query.isEmpty ? "" : "?" + query.joined(separator: "&")
+        return "postgresql://\(user)\(host)/\(encode(database))\(suffix)"
+    }
+}
+
+/// The options libpq reads from a conninfo string or URI, without its defaults.
+func parsedOptions(_ conninfo: String) -> [String: String] {
     var options: [String: String] = [:]
     var errorMessage: UnsafeMutablePointer<CChar>?
     if let parsed = PQconninfoParse(conninfo.isEmpty ? "dbname=''" : conninfo, &errorMessage) {
@@ -66,11 +112,6 @@ func maskedAddress(_ conninfo: String) -> String {
         PQconninfoFree(parsed)
     }
     if let errorMessage { PQfreemem(errorMessage) }
-    let environment = ProcessInfo.processInfo.environment
-    let user = options["user"] ?? environment["PGUSER"]
-    var host = options["host"] ?? options["hostaddr"] ?? environment["PGHOST"] ?? "local socket"
-    if let service = options["service"] ?? environment["PGSERVICE"] { host = "service \(service)" }
-    let port = options["port"] ?? environment["PGPORT"]
-    let password = options["password"] != nil ? ":****" : ""
-    return "postgresql://" + (user.map { "\($0)\(password)@" } ?? "") + host + (port.map { ":\($0)" } ?? "")
+    options["dbname"] = options["dbname"].flatMap { $0.isEmpty ? nil : $0 }
+    return options
 }

@@ -1,0 +1,90 @@
+/// A committed revision, as `odb log` shows it.
+public struct Revision: Codable, Sendable, Equatable {
+    public let number: Int
+    public let parent: Int
+    /// The revision's database, or nil once purged.
+    public let database: String?
+    public let message: String
+    public let author: String
+    /// When it was committed, in UTC (ISO 8601).
+    public let created: String
+    public let size: Int64?
+    public let tags: [String]
+}
+
+/// Where the working database stands.
+public struct Info: Codable, Sendable, Equatable {
+    public let database: String
+    public let server: String
+    /// The number the next commit will get.
+    public let revision: Int
+    /// The revision the working database came from (0: none yet).
+    public let parent: Int
+    public let tip: Int
+    public let parentTags: [String]
+    public let size: Int64
+    public let revisions: Int
+    public let revisionsSize: Int64
+}
+
+/// A session that odb ended to get a database to itself.
+public struct Session: Codable, Sendable, Equatable, CustomStringConvertible {
+    public let pid: Int
+    public let user: String
+    public let application: String
+
+    public var description: String {
+        application.isEmpty ? "\(user) (pid \(pid))" : "\(user): \(application) (pid \(pid))"
+    }
+}
+
+public struct InitOutcome: Codable, Sendable, Equatable {
+    public let database: String
+    public let created: Bool
+    public let alreadyTracked: Bool
+    public let revision: Int
+    public let parent: Int
+}
+
+public struct CommitOutcome: Codable, Sendable, Equatable {
+    public let database: String
+    /// The revision just made.
+    public let committed: Int
+    /// The working database's new revision number.
+    public let revision: Int
+    public let revisionDatabase: String
+    public let endedSessions: [Session]
+}
+
+public struct RevertOutcome: Codable, Sendable, Equatable {
+    public let database: String
+    public let parent: Int
+    public let revision: Int
+    public let endedSessions: [Session]
+}
+
+public struct Tag: Codable, Sendable, Equatable {
+    public let name: String
+    public let revision: Int
+}
+
+public enum PurgeMode: String, Codable, Sendable, CaseIterable {
+    case all
+    case keeptags
+}
+
+/// What a purge would drop, for the confirmation.
+public struct PurgePlan: Codable, Sendable, Equatable {
+    public let database: String
+    public let mode: PurgeMode
+    public let revisions: [Int]
+    public let size: Int64
+}
+
+/// Something odb did or waited for along the way, for the command line to show.
+public enum Event: Sendable, Equatable {
+    case waitingForLock(database: String, holder: String)
+    case endedSessions(database: String, sessions: [Session])
+    case recovered(database: String, operation: String, outcome: String)
+    case droppedRevision(number: Int, database: String)
+}

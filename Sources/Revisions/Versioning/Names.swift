@@ -1,0 +1,92 @@
+/// The names odb gives and accepts: revision databases, tags and revision arguments.
+public enum Names {
+    /// PostgreSQL's limit on a name, in bytes (NAMEDATALEN - 1).
+    public static let maximumLength = 63
+
+    /// The database of revision `number` of `database`: `demo*3`, as anybox named them.
+    ///
+    /// A name that would pass 63 bytes keeps as much of the database's name as fits, then a hash of
+    /// the whole name, so two long names never truncate to the same revision database.
+    public static func revisionDatabase(_ database: String, number: Int) -> String {
+        fitted(database, suffix: "*\(number)")
+    }
+
+    /// The name a revert builds its replacement under before the swap.
+    public static func replacementDatabase(_ database: String) -> String {
+        fitted(database, suffix: "*odb-new")
+    }
+
+    /// The name the replaced working database has between the swap and its drop.
+    public static func replacedDatabase(_ database: String) -> String {
+        fitted(database, suffix: "*odb-old")
+    }
+
+    static func fitted(_ database: String, suffix: String) -> String {
+        let full = database + suffix
+        if full.utf8.count <= maximumLength { return full }
+        let marker = "~" + stableHash(database)
+        let room = maximumLength - marker.utf8.count - suffix.utf8.count
+        return prefix(of: database, bytes: room) + marker + suffix
+    }
+
+    /// The longest prefix of `text` that fits in `bytes` of UTF-8 without splitting a character.
+    static func prefix(of text: String, bytes: Int) -> String {
+        var result = ""
+        var used = 0
+        for character in text {
+            let size = String(character).utf8.count
+            if used + size > bytes { break }
+            result.append(character)
+            used += size
+        }
+        return result
+    }
+
+    /// Checks a name for a database odb may track or create.
+    public static func validateDatabase(_ name: String) throws {
+        if name.isEmpty { throw OdbError.invalidDatabaseName(name, reason: "it is empty") }
+        if name.utf8.count > maximumLength {
+            throw OdbError.invalidDatabaseName(name, reason: "it is longer than PostgreSQL's 63 bytes")
+        }
+        if name.contains("\0") { throw OdbError.invalidDatabaseName(name, reason: "it holds a NUL character") }
+    }
+
+    /// Checks a tag name: not empty, not a number (that would shadow a revision), no leading dash,
+    /// no control characters, not `tip`.
+    public static func validateTag(_ name: String) throws {
+        if name.isEmpty { throw OdbError.invalidTagName(name, reason: "it is empty") }
+        if name.allSatisfy(\.isASCIIDigit) { throw OdbError.invalidTagName(name, reason: "a number would hide the revision of that number") }
+        if name == "tip" { throw OdbError.invalidTagName(name, reason: "'tip' always means the newest revision") }
+        if name.hasPrefix("-") { throw OdbError.invalidTagName(name, reason: "it starts with a dash") }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw OdbError.invalidTagName(name, reason: "it holds control characters")
+        }
+        if name.count > 200 { throw OdbError.invalidTagName(name, reason: "it is longer than 200 characters") }
+    }
+}
+
+/// What the user named as a revision: a number, `tip`, or a tag. Anything else is refused here,
+/// before any database is touched.
+public enum RevisionArgument: Equatable, Sendable {
+    case number(Int)
+    case tip
+    case tag(String)
+
+    public init(parsing text: String) throws {
+        if text.isEmpty { throw OdbError.invalidRevision(text) }
+        if text.allSatisfy(\.isASCIIDigit) {
+            guard let number = Int32(text), number > 0 else { throw OdbError.invalidRevision(text) }
+            self = .number(Int(number))
+        } else if text == "tip" {
+            self = .tip
+        } else {
+            if text.hasPrefix("-") || text.hasPrefix("+") || Double(text) != nil { throw OdbError.invalidRevision(text) }
+            do { try Names.validateTag(text) } catch { throw OdbError.invalidRevision(text) }
+            self = .tag(text)
+        }
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

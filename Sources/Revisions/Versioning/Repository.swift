@@ -1,0 +1,414 @@
+import Foundation
+
+/// One tracked database and its history: the working database keeps its name, and each revision
+/// is a frozen database made with `CREATE DATABASE … TEMPLATE …`.
+public final class Repository {
+    public let database: String
+    let control: ControlDatabase
+    let options: Options
+    let events: (Event) -> Void
+
+    public struct Options: Sendable {
+        /// End other sessions on the working database when it must be copied or replaced;
+        /// false: refuse instead.
+        public var terminate = true
+        /// How long to wait for another odb working on the same database.
+        public var lockTimeout: Duration = .seconds(60)
+
+        public init(terminate: Bool = true, lockTimeout: Duration = .seconds(60)) {
+            self.terminate = terminate
+            self.lockTimeout = lockTimeout
+        }
+    }
+
+    init(database: String, control: ControlDatabase, options: Options, events: @escaping (Event) -> Void) {
+        self.database = database
+        self.control = control
+        self.options = options
+        self.events = events
+    }
+
+    var connection: Connection { control.connection }
+
+    struct State {
+        var revision: Int
+        var parent: Int
+        var protected: Bool
+    }
+
+    func state() throws -> State {
+        guard let row = try connection.query(
+            "SELECT revision, parent, protected FROM odb.databases WHERE name = \(database)").first
+        else { throw OdbError.notTracked(database: database) }
+        return State(revision: row.int("revision"), parent: row.int("parent"), protected: row.bool("protected"))
+    }
+
+    func databaseExists(_ name: String) throws -> Bool {
+        try !connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)").isEmpty
+    }
+
+    func oid(of name: String) throws -> String? {
+        try connection.query("SELECT oid::text AS oid FROM pg_database WHERE datname = \(name)").first?["oid"]
+    }
+
+    /// Runs a change under odb's lock on this database, after finishing whatever an interrupted
+    /// odb left behind.
+    func changing<T>(_ body: () async throws -> T) async throws -> T {
+        try await control.withLock(on: database, timeout: options.lockTimeout, events: events) {
+            _ = try state()
+            try finishInterrupted()
+            return try await body()
+        }
+    }
+
+    // MARK: Commit
+
+    /// Freezes the working database as revision N (its current number) and moves it to N+1.
+    public func commit(message: String) async throws -> CommitOutcome {
+        try await changing {
+            let state = try state()
+            guard try databaseExists(database) else { throw OdbError.databaseMissing(database: database) }
+            let number = state.revision
+            let frozen = Names.revisionDatabase(database, number: number)
+            if try databaseExists(frozen) { throw OdbError.nameTaken(database: frozen) }
+            guard let properties = try DatabaseProperties.read(database, on: connection) else {
+                throw OdbError.databaseMissing(database: database)
+            }
+            try journal(kind: "commit", number: number, made: frozen, replaced: nil, allowConnections: properties.allowConnections)
+            let ended: [Session]
+            do {
+                ended = try control.fence(database, terminate: options.terminate)
+            } catch {
+                _ = try? connection.query("DELETE FROM odb.operations WHERE database = \(database)")
+                throw error
+            }
+            if !ended.isEmpty { events(.endedSessions(database: database, sessions: ended)) }
+            do {
+                try copy(from: database, to: frozen, frozen: true)
+                let size = try connection.query("SELECT pg_database_size(\(frozen)) AS size").first?.int("size")
+                let json = String(decoding: try JSONCoding.encoder.encode(properties), as: UTF8.self)
+                try connection.transaction {
+                    try connection.query(
+                        """
+                        INSERT INTO odb.revisions (database, number, parent, dbname, message, author, size, properties)
+                        VALUES (\(database), \(number), \(state.parent), \(frozen), \(message), \(Self.author), \(size), \(json)::jsonb)
+                        """)
+                    try connection.query(
+                        "UPDATE odb.databases SET revision = \(number + 1), parent = \(number) WHERE name = \(database)")
+                    try connection.query("DELETE FROM odb.operations WHERE database = \(database)")
+                }
+            } catch {
+                try? rollBack()
+                throw error
+            }
+            try control.unfence(database, allowConnections: properties.allowConnections)
+            return CommitOutcome(
+                database: database, committed: number, revision: number + 1, revisionDatabase: frozen, endedSessions: ended)
+        }
+    }
+
+    // MARK: Revert
+
+    /// Makes the working database a copy of `target` (default: its parent), keeping its name and
+    /// revision number.
+    ///
+    /// The copy is built under a temporary name first; the old and new working databases then
+    /// swap names in one transaction, and the old one is dropped only after the swap. Killed at any
+    /// step, the working database still exists, whole, and the next odb command finishes or undoes
+    /// the revert.
+    public func revert(to target: RevisionArgument?) async throws -> RevertOutcome {
+        try await changing {
+            let state = try state()
+            let number = try resolve(target ?? .number(state.parent), parentIfZero: state.parent)
+            let source = try revisionDatabase(number)
+            let replacement = Names.replacementDatabase(database)
+            let replaced = Names.replacedDatabase(database)
+            for name in [replacement, replaced] where try databaseExists(name) {
+                throw OdbError.nameTaken(database: name)
+            }
+            guard let recorded = try recordedProperties(number) else {
+                throw OdbError.unknownRevision(String(number))
+            }
+            let working = try DatabaseProperties.read(database, on: connection)
+            try journal(
+                kind: "revert", number: number, made: replacement, replaced: replaced,
+                allowConnections: working?.allowConnections ?? recorded.allowConnections)
+            var ended: [Session] = []
+            do {
+                try copy(from: source, to: replacement, frozen: false)
+                let made = try oid(of: replacement)
+                try connection.query("UPDATE odb.operations SET made_oid = \(made)::oid WHERE database = \(database)")
+                let roles = Set(try connection.query("SELECT rolname FROM pg_roles").map { $0.string("rolname") })
+                for statement in recorded.restoreStatements(on: replacement, existingRoles: roles) {
+                    try connection.query(statement)
+                }
+                if working != nil {
+                    ended = try control.fence(database, terminate: options.terminate)
+                    if !ended.isEmpty { events(.endedSessions(database: database, sessions: ended)) }
+                }
+                try connection.transaction {
+                    if working != nil {
+                        try connection.query("ALTER DATABASE \(identifier: database) RENAME TO \(identifier: replaced)")
+                    }
+                    try connection.query("ALTER DATABASE \(identifier: replacement) RENAME TO \(identifier: database)")
+                    try connection.query(
+                        "ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS \(unsafeRaw: recorded.allowConnections ? "true" : "false")")
+                }
+            } catch {
+                try? rollBack()
+                throw error
+            }
+            try finishRevert(to: number)
+            return RevertOutcome(database: database, parent: number, revision: state.revision, endedSessions: ended)
+        }
+    }
+
+    /// After the swap: drop the old working database, then record the new parent.
+    private func finishRevert(to number: Int) throws {
+        let replaced = Names.replacedDatabase(database)
+        try drop(replaced)
+        try connection.transaction {
+            try connection.query("UPDATE odb.databases SET parent = \(number) WHERE name = \(database)")
+            try connection.query("DELETE FROM odb.operations WHERE database = \(database)")
+        }
+    }
+
+    // MARK: Recovery
+
+    /// Finishes or undoes the operation an interrupted odb left in the journal: the working
+    /// database exists afterwards, whole, connections are allowed again, and no half-made database
+    /// is left. Returns what was done, also reported as an event. Every change does this first.
+    public func recover() async throws -> String? {
+        try await control.withLock(on: database, timeout: options.lockTimeout, events: events) {
+            try finishInterrupted()
+        }
+    }
+
+    @discardableResult
+    func finishInterrupted() throws -> String? {
+        guard let row = try connection.query(
+            "SELECT kind, number, made, replaced, made_oid::text AS made_oid, allow_connections FROM odb.operations WHERE database = \(database)"
+        ).first else { return nil }
+        let kind = row.string("kind")
+        let outcome: String
+        if kind == "revert", let made = row["made_oid"], try oid(of: database) == made {
+            try finishRevert(to: row.int("number"))
+            try control.unfence(database, allowConnections: try DatabaseProperties.read(database, on: connection)?.allowConnections ?? true)
+            outcome = "completed"
+        } else {
+            try rollBack()
+            outcome = "rolled back"
+        }
+        let description = "\(kind) of revision \(row.int("number"))"
+        events(.recovered(database: database, operation: description, outcome: outcome))
+        return "\(description): \(outcome)"
+    }
+
+    /// Undoes the journaled operation that did not reach its swap or its record: drops what it
+    /// made, lets connections back into the working database, clears the journal.
+    private func rollBack() throws {
+        guard let row = try connection.query(
+            "SELECT made, allow_connections FROM odb.operations WHERE database = \(database)").first
+        else { return }
+        try drop(row.string("made"))
+        if try databaseExists(database) {
+            try control.unfence(database, allowConnections: row.bool("allow_connections"))
+        }
+        try connection.query("DELETE FROM odb.operations WHERE database = \(database)")
+    }
+
+    private func journal(kind: String, number: Int, made: String, replaced: String?, allowConnections: Bool) throws {
+        try connection.query(
+            """
+            INSERT INTO odb.operations (database, kind, number, made, replaced, allow_connections)
+            VALUES (\(database), \(kind), \(number), \(made), \(replaced), \(allowConnections))
+            """)
+    }
+
+    // MARK: Copies and drops
+
+    /// `CREATE DATABASE target TEMPLATE source`; a frozen copy accepts no connections and is a
+    /// template, so nobody can change it and copying from it is never blocked.
+    func copy(from source: String, to target: String, frozen: Bool) throws {
+        do {
+            try connection.query(
+                "CREATE DATABASE \(identifier: target) TEMPLATE \(identifier: source) ALLOW_CONNECTIONS false IS_TEMPLATE \(unsafeRaw: frozen ? "true" : "false")")
+        } catch let error as PostgresError {
+            switch error.sqlState {
+            case .insufficientPrivilege?:
+                throw OdbError.notPermitted(action: "create database '\(target)'", reason: error.message)
+            case .objectInUse?:
+                throw OdbError.connectionsOpen(database: source, sessions: error.detail ?? error.message)
+            default:
+                throw OdbError.server(action: "copy '\(source)' to '\(target)'", error: error.description)
+            }
+        }
+    }
+
+    /// Drops a database odb made, if it exists (a frozen one is unfrozen first).
+    func drop(_ name: String) throws {
+        guard try databaseExists(name) else { return }
+        try connection.query("ALTER DATABASE \(identifier: name) WITH IS_TEMPLATE false")
+        try connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
+    }
+
+    // MARK: Reading the history
+
+    /// The revision number a user's argument names; `parentIfZero` explains a missing parent.
+    func resolve(_ argument: RevisionArgument, parentIfZero parent: Int) throws -> Int {
+        switch argument {
+        case .number(let number):
+            if number == 0, parent == 0 { throw OdbError.unknownRevision("0: nothing has been committed yet") }
+            let exists = try !connection.query(
+                "SELECT 1 FROM odb.revisions WHERE database = \(database) AND number = \(number)").isEmpty
+            guard exists else { throw OdbError.unknownRevision(String(number)) }
+            return number
+        case .tip:
+            guard let tip = try connection.query(
+                "SELECT max(number) AS tip FROM odb.revisions WHERE database = \(database)").first?.optionalInt("tip")
+            else { throw OdbError.unknownRevision("tip: nothing has been committed yet") }
+            return tip
+        case .tag(let name):
+            guard let number = try connection.query(
+                "SELECT number FROM odb.tags WHERE database = \(database) AND name = \(name)").first?.optionalInt("number")
+            else { throw OdbError.unknownRevision(name) }
+            return number
+        }
+    }
+
+    /// The database of a revision, checked to exist.
+    func revisionDatabase(_ number: Int) throws -> String {
+        guard let row = try connection.query(
+            "SELECT dbname FROM odb.revisions WHERE database = \(database) AND number = \(number)").first
+        else { throw OdbError.unknownRevision(String(number)) }
+        guard let name = row["dbname"] else { throw OdbError.revisionPurged(number) }
+        guard try databaseExists(name) else { throw OdbError.revisionDatabaseMissing(number: number, database: name) }
+        return name
+    }
+
+    func recordedProperties(_ number: Int) throws -> DatabaseProperties? {
+        guard let text = try connection.query(
+            "SELECT properties::text AS properties FROM odb.revisions WHERE database = \(database) AND number = \(number)"
+        ).first?["properties"] else { return nil }
+        return try JSONCoding.decoder.decode(DatabaseProperties.self, from: Data(text.utf8))
+    }
+
+    /// Newest first, in one query whatever the number of revisions.
+    public func log(limit: Int? = nil) throws -> [Revision] {
+        try connection.query(
+            """
+            SELECT r.number, r.parent, CASE WHEN d.oid IS NULL THEN NULL ELSE r.dbname END AS dbname,
+                   r.message, r.author, r.size,
+                   to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created,
+                   coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
+                             WHERE t.database = r.database AND t.number = r.number), '[]'::json)::text AS tags
+            FROM odb.revisions r LEFT JOIN pg_database d ON d.datname = r.dbname
+            WHERE r.database = \(database)
+            ORDER BY r.number DESC
+            LIMIT \(limit.map(Int64.init) ?? Int64.max)
+            """
+        ).map { row in
+            Revision(
+                number: row.int("number"), parent: row.int("parent"), database: row["dbname"],
+                message: row.string("message"), author: row.string("author"), created: row.string("created"),
+                size: row["size"].flatMap { Int64($0) },
+                tags: (try? JSONCoding.decoder.decode([String].self, from: Data(row.string("tags").utf8))) ?? [])
+        }
+    }
+
+    /// Where the working database stands, in one query.
+    public func info() throws -> Info {
+        guard let row = try connection.query(
+            """
+            SELECT d.revision, d.parent,
+                   coalesce((SELECT max(number) FROM odb.revisions r WHERE r.database = d.name), 0) AS tip,
+                   (SELECT count(*) FROM odb.revisions r WHERE r.database = d.name AND r.dbname IS NOT NULL) AS revisions,
+                   coalesce((SELECT sum(size) FROM odb.revisions r WHERE r.database = d.name AND r.dbname IS NOT NULL), 0) AS revisions_size,
+                   coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
+                             WHERE t.database = d.name AND t.number = d.parent), '[]'::json)::text AS tags,
+                   coalesce((SELECT pg_database_size(p.oid) FROM pg_database p WHERE p.datname = d.name), 0) AS size
+            FROM odb.databases d WHERE d.name = \(database)
+            """
+        ).first else { throw OdbError.notTracked(database: database) }
+        return Info(
+            database: database, server: control.server.display, revision: row.int("revision"), parent: row.int("parent"),
+            tip: row.int("tip"),
+            parentTags: (try? JSONCoding.decoder.decode([String].self, from: Data(row.string("tags").utf8))) ?? [],
+            size: Int64(row.int("size")), revisions: row.int("revisions"), revisionsSize: Int64(row.int("revisions_size")))
+    }
+
+    // MARK: Tags
+
+    /// Tags a revision (default: the working database's parent).
+    public func tag(_ name: String, revision: RevisionArgument?) async throws -> Tag {
+        try Names.validateTag(name)
+        return try await changing {
+            let state = try state()
+            if revision == nil, state.parent == 0 { throw OdbError.unknownRevision("0: nothing has been committed yet") }
+            let number = try resolve(revision ?? .number(state.parent), parentIfZero: state.parent)
+            do {
+                try connection.query("INSERT INTO odb.tags (database, name, number) VALUES (\(database), \(name), \(number))")
+            } catch SQLState.uniqueViolation {
+                let existing = try resolve(.tag(name), parentIfZero: state.parent)
+                throw OdbError.tagExists(name, revision: existing)
+            }
+            return Tag(name: name, revision: number)
+        }
+    }
+
+    public func deleteTag(_ name: String) async throws -> Tag {
+        try await changing {
+            guard let number = try connection.query(
+                "DELETE FROM odb.tags WHERE database = \(database) AND name = \(name) RETURNING number").first?.optionalInt("number")
+            else { throw OdbError.unknownTag(name) }
+            return Tag(name: name, revision: number)
+        }
+    }
+
+    public func tags() throws -> [Tag] {
+        try connection.query("SELECT name, number FROM odb.tags WHERE database = \(database) ORDER BY number DESC, name")
+            .map { Tag(name: $0.string("name"), revision: $0.int("number")) }
+    }
+
+    // MARK: Purge
+
+    /// The revisions a purge would drop: all that still have a database, or only untagged ones.
+    public func purgePlan(_ mode: PurgeMode) throws -> PurgePlan {
+        let rows = try connection.query(
+            """
+            SELECT r.number, coalesce(r.size, 0) AS size FROM odb.revisions r
+            WHERE r.database = \(database) AND r.dbname IS NOT NULL
+              AND (\(mode == .all) OR NOT EXISTS (SELECT 1 FROM odb.tags t WHERE t.database = r.database AND t.number = r.number))
+            ORDER BY r.number
+            """)
+        return PurgePlan(
+            database: database, mode: mode, revisions: rows.map { $0.int("number") },
+            size: rows.reduce(0) { $0 + Int64($1.int("size")) })
+    }
+
+    /// Drops the revision databases of a plan. The history keeps their numbers, parents, messages
+    /// and tags, so `odb log` still reads the same.
+    public func purge(_ plan: PurgePlan) async throws -> [Int] {
+        try await changing {
+            var dropped: [Int] = []
+            for number in plan.revisions {
+                guard let name = try connection.query(
+                    "SELECT dbname FROM odb.revisions WHERE database = \(database) AND number = \(number)").first?["dbname"]
+                else { continue }
+                // Drop first, then forget the name: killed between the two, the history points at
+                // a database that is gone (shown as purged), never leaving an orphan on disk.
+                try drop(name)
+                try connection.query("UPDATE odb.revisions SET dbname = NULL WHERE database = \(database) AND number = \(number)")
+                events(.droppedRevision(number: number, database: name))
+                dropped.append(number)
+            }
+            return dropped
+        }
+    }
+
+    static var author: String {
+        if let name = ProcessInfo.processInfo.environment["USER"], !name.isEmpty { return name }
+        if let entry = getpwuid(geteuid()) { return String(cString: entry.pointee.pw_name) }
+        return ""
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Where odb works: the project folder, the server chosen for it, and its control database.
+public final class Workspace {
+    public let project: Project
+    public let server: Server
+    public let control: ControlDatabase
+    /// A conninfo for the server, without a database.
+    public let conninfo: String
+
+    public struct Options: Sendable {
+        public var url: String?
+        public var controlDatabase = ControlDatabase.defaultName
+        public var directory = FileManager.default.currentDirectoryPath
+        public var environment = ProcessInfo.processInfo.environment
+        public var cluster = EmbeddedCluster.Settings()
+
+        public init(url: String? = nil, controlDatabase: String = ControlDatabase.defaultName) {
+            self.url = url
+            self.controlDatabase = controlDatabase
+        }
+    }
+
+    init(project: Project, server: Server, control: ControlDatabase, conninfo: String) {
+        self.project = project
+        self.server = server
+        self.control = control
+        self.conninfo = conninfo
+    }
+
+    /// Chooses the server, starts the embedded cluster when that is the one (creating it on first
+    /// use), and opens the control database.
+    public static func open(_ options: Options) async throws -> Workspace {
+        let project = Project.findOrNew(from: options.directory)
+        let server = try Server.choose(
+            url: options.url, environment: options.environment, project: project, settings: options.cluster)
+        let conninfo = try await connectionString(for: server, environment: options.environment)
+        try Names.validateDatabase(options.controlDatabase)
+        let control = try ControlDatabase.open(server: server, name: options.controlDatabase, conninfo: conninfo)
+        return Workspace(project: project, server: server, control: control, conninfo: conninfo)
+    }
+
+    /// The conninfo to reach `server`, starting the embedded cluster if it is the one chosen.
+    public static func connectionString(for server: Server, environment: [String: String]) async throws -> String {
+        guard let cluster = server.cluster else { return server.conninfo }
+        let programs = try await PostgresPrograms.locate(environment: environment)
+        switch try await cluster.start(programs: programs) {
+        case .started(let port), .alreadyRunning(let port):
+            return cluster.conninfo(port: port)
+        }
+    }
+
+    /// The tracked database a command works on: `database` when given, else the project's current one.
+    public func repository(
+        _ database: String? = nil, options: Repository.Options = .init(), events: @escaping (Event) -> Void = { _ in }
+    ) throws -> Repository {
+        guard let name = database ?? project.currentDatabase else { throw OdbError.noCurrentDatabase }
+        let repository = Repository(database: name, control: control, options: options, events: events)
+        _ = try repository.state()
+        return repository
+    }
+
+    /// Starts tracking `database` at revision 1, parent 0, and makes it the project's current one.
+    /// Already tracked: changes nothing but the current database. Missing: an error, unless
+    /// `create`, then it is made empty.
+    public func track(_ database: String, create: Bool) throws -> InitOutcome {
+        try Names.validateDatabase(database)
+        if database == control.name {
+            throw OdbError.invalidDatabaseName(database, reason: "it is odb's control database")
+        }
+        let connection = control.connection
+        let madeByOdb = try !connection.query(
+            "SELECT 1 FROM odb.revisions WHERE dbname = \(database) UNION ALL SELECT 1 FROM odb.operations WHERE made = \(database) OR replaced = \(database)"
+        ).isEmpty
+        if madeByOdb {
+            throw OdbError.invalidDatabaseName(database, reason: "it is a database odb made for a revision")
+        }
+        if let row = try connection.query("SELECT revision, parent FROM odb.databases WHERE name = \(database)").first {
+            try project.setCurrentDatabase(database)
+            return InitOutcome(
+                database: database, created: false, alreadyTracked: true, revision: row.int("revision"), parent: row.int("parent"))
+        }
+        var created = false
+        if try connection.query("SELECT 1 FROM pg_database WHERE datname = \(database)").isEmpty {
+            guard create else { throw OdbError.databaseMissing(database: database) }
+            do {
+                try connection.query("CREATE DATABASE \(identifier: database)")
+                created = true
+            } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
+                throw OdbError.notPermitted(action: "create database '\(database)'", reason: error.message)
+            } catch SQLState.duplicateDatabase {
+                // Made by someone else meanwhile: track it as it is.
+            }
+        }
+        try connection.query(
+            "INSERT INTO odb.databases (name, revision, parent) VALUES (\(database), 1, 0) ON CONFLICT (name) DO NOTHING")
+        try project.setCurrentDatabase(database)
+        return InitOutcome(database: database, created: created, alreadyTracked: false, revision: 1, parent: 0)
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Revisions
+
+extension ODB {
+    struct Commit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Freeze the working database as a new revision.")
+
+        @Option(name: [.short, .long], help: "What this revision is.")
+        var message = ""
+
+        @Flag(name: .customLong("no-terminate"), help: "Refuse instead of ending other connections to the database.")
+        var noTerminate = false
+
+        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            try await failing {
+                let repository = try await connection.open().repository(
+                    connection.database, options: .init(terminate: !noTerminate), events: output.report)
+                let outcome = try await repository.commit(message: message)
+                try output.emit(outcome) {
+                    "Committed revision \(outcome.committed), now at revision \(outcome.revision)"
+                }
+            }
+        }
+    }
+
+    struct Revert: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a revision back into the working database (default: its parent).",
+            discussion: "The working database keeps its name and its revision number; its parent becomes REV.")
+
+        @Argument(help: "A revision number, a tag, or 'tip'.")
+        var revision: String?
+
+        @Flag(name: .customLong("no-terminate"), help: "Refuse instead of ending other connections to the database.")
+        var noTerminate = false
+
+        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            try await failing {
+                let target = try revision.map(RevisionArgument.init(parsing:))
+                let repository = try await connection.open().repository(
+                    connection.database, options: .init(terminate: !noTerminate), events: output.report)
+                let outcome = try await repository.revert(to: target)
+                try output.emit(outcome) {
+                    "Reverted to revision \(outcome.parent), now at revision \(outcome.revision)"
+                }
+            }
+        }
+    }
+
+    struct Recover: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Finish or undo what an interrupted odb left behind (every command also does this first).")
+
+        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            try await failing {
+                let repository = try await connection.open().repository(connection.database, events: { _ in })
+                let outcome = try await repository.recover()
+                try output.emit(["recovered": outcome]) {
+                    outcome.map { "Recovered: \($0)" } ?? "Nothing to recover"
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Revisions
+
+extension ODB {
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start tracking a database and make it the current one.",
+            discussion: "On the embedded cluster a missing database is created empty; elsewhere, pass --create.")
+
+        @Argument(help: "The database to track.")
+        var name: String
+
+        @Flag(inversion: .prefixedNo, help: "Create the database when it does not exist (default: only on the embedded cluster).")
+        var create: Bool?
+
+        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            try await failing {
+                let workspace = try await connection.open()
+                let outcome = try workspace.track(name, create: create ?? (workspace.server.cluster != nil))
+                try output.emit(outcome) {
+                    if outcome.alreadyTracked {
+                        return "\(name) is already tracked, at revision \(outcome.revision) (parent: \(outcome.parent))"
+                    }
+                    return (outcome.created ? "Created and now tracking \(name)" : "Now tracking \(name)")
+                        + ", at revision \(outcome.revision)"
+                }
+            }
+        }
+    }
+}
