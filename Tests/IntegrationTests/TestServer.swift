@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+@testable import Revisions
+
+/// One throwaway PostgreSQL cluster for all integration tests, made through odb's own cluster code
+/// in a temporary folder (unix socket only, fsync off), stopped and removed when they are done.
+/// Each test works in databases of its own, named with a prefix it drops afterwards.
+struct ServerTrait: SuiteTrait, TestScoping {
+    var isRecursive: Bool { false }
+
+    @TaskLocal static var conninfo: String?
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let folder = try temporaryFolder("odb-tests")
+        let cluster = EmbeddedCluster(directory: folder + "/cluster", settings: .init(durable: false))
+        let programs = try await PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment)
+        do {
+            guard case .started(let port) = try await cluster.start(programs: programs) else {
+                throw OdbError.clusterStartFailed(reason: "a fresh cluster was already running", log: cluster.logFile)
+            }
+            try await Self.$conninfo.withValue(cluster.conninfo(port: port)) { try await function() }
+        } catch {
+            _ = try? await cluster.stop(programs: programs)
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+        try await cluster.stop(programs: programs)
+        try FileManager.default.removeItem(atPath: folder)
+    }
+}
+
+extension Trait where Self == ServerTrait {
+    /// Runs a suite against the tests' own PostgreSQL server.
+    static var server: Self { ServerTrait() }
+}
+
+/// Every suite that needs a server is nested in this one.
+@Suite(.server) struct Integration {}
+
+/// A new folder under the system's temporary folder that the server's user can reach.
+func temporaryFolder(_ prefix: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory.path + "/\(prefix)-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+    return path
+}
+
+/// A test's own corner of the shared server: a name prefix for its databases, a control database
+/// and a project folder, all removed by `close()`.
+struct Sandbox {
+    let prefix: String
+    let conninfo: String
+    let directory: String
+    var control: String { prefix + "_odb" }
+
+    static func make() async throws -> Sandbox {
+        guard let conninfo = ServerTrait.conninfo else {
+            throw OdbError.cannotConnect(server: "the tests' server", reason: "this suite is not nested in Integration")
+        }
+        let prefix = "t" + UUID().uuidString.prefix(8).lowercased()
+        return Sandbox(prefix: prefix, conninfo: conninfo, directory: try temporaryFolder("odb-project"))
+    }
+
+    /// A database name of this test: the prefix, then `name`.
+    func name(_ name: String) -> String { "\(prefix) \(name)" }
+
+    func workspace() async throws -> Workspace {
+        var options = Workspace.Options(url: conninfo, controlDatabase: control)
+        options.directory = directory
+        return try await Workspace.open(options)
+    }
+
+    func connect(_ database: String = "postgres") throws -> Connection {
+        try Connection(conninfo: conninfo, database: database)
+    }
+
+    /// A database of this test with a table `t` holding `rows`.
+    func makeDatabase(_ name: String, rows: [Int] = []) throws -> String {
+        let database = self.name(name)
+        try connect().query("CREATE DATABASE \(identifier: database)")
+        let connection = try connect(database)
+        try connection.query("CREATE TABLE t (x integer)")
+        for row in rows { try connection.query("INSERT INTO t VALUES (\(row))") }
+        return database
+    }
+
+    func rows(_ database: String) throws -> [Int] {
+        try connect(database).query("SELECT x FROM t ORDER BY x").map { $0.int("x") }
+    }
+
+    func databases() throws -> Set<String> {
+        Set(try connect().query("SELECT datname FROM pg_database WHERE left(datname, \(prefix.count)) = \(prefix)").map { $0.string("datname") })
+    }
+
+    /// Drops every database of this test and its project folder.
+    func close() throws {
+        let connection = try connect()
+        for name in try databases() {
+            try connection.query("ALTER DATABASE \(identifier: name) WITH IS_TEMPLATE false")
+            try connection.query("DROP DATABASE \(identifier: name) WITH (FORCE)")
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// Runs `body` in a fresh sandbox, which is closed afterwards whatever happens.
+func withSandbox(_ body: (Sandbox) async throws -> Void) async throws {
+    let sandbox = try await Sandbox.make()
+    do {
+        try await body(sandbox)
+    } catch {
+        try? sandbox.close()
+        throw error
+    }
+    try sandbox.close()
+}

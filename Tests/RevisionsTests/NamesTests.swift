@@ -1,0 +1,64 @@
+import Testing
+
+@testable import Revisions
+
+@Suite struct RevisionNameTests {
+    @Test func shortNamesFollowAnybox() {
+        #expect(Names.revisionDatabase("demo", number: 3) == "demo*3")
+    }
+
+    @Test func longNamesStayWithinPostgresLimitAndNeverCollide() {
+        let first = String(repeating: "a", count: 70) + "x"
+        let second = String(repeating: "a", count: 70) + "y"
+        let a = Names.revisionDatabase(first, number: 12)
+        let b = Names.revisionDatabase(second, number: 12)
+        #expect(a.utf8.count <= 63)
+        #expect(b.utf8.count <= 63)
+        #expect(a != b)
+        #expect(a.hasSuffix("*12"))
+    }
+
+    @Test func truncationNeverSplitsACharacter() {
+        let name = String(repeating: "é", count: 40)  // 80 bytes
+        let revision = Names.revisionDatabase(name, number: 1)
+        #expect(revision.utf8.count <= 63)
+        #expect(revision.hasPrefix("éééé"))
+        #expect(String(decoding: Array(revision.utf8), as: UTF8.self) == revision)
+    }
+
+    @Test func temporaryNamesDifferFromEveryRevision() {
+        let new = Names.replacementDatabase("demo")
+        let old = Names.replacedDatabase("demo")
+        #expect(new != old)
+        #expect(!new.hasSuffix("*1"))
+    }
+
+    @Test(arguments: ["", String(repeating: "x", count: 64), "a\0b"])
+    func badDatabaseNamesAreRefused(_ name: String) {
+        #expect(throws: OdbError.self) { try Names.validateDatabase(name) }
+    }
+
+    @Test(arguments: ["it's", "with space", "ünïcødé ✓", "%_*", String(repeating: "x", count: 63)])
+    func oddButValidDatabaseNamesAreAccepted(_ name: String) throws {
+        try Names.validateDatabase(name)
+    }
+}
+
+@Suite struct RevisionArgumentTests {
+    @Test func numbersTagsAndTip() throws {
+        #expect(try RevisionArgument(parsing: "3") == .number(3))
+        #expect(try RevisionArgument(parsing: "tip") == .tip)
+        #expect(try RevisionArgument(parsing: "before-migration") == .tag("before-migration"))
+        #expect(try RevisionArgument(parsing: "v1.0") == .tag("v1.0"))
+    }
+
+    @Test(arguments: ["", "-1", "1.0", "0", "+2", "99999999999999999999", "1e3", " ", "a\nb"])
+    func oddArgumentsAreRefused(_ text: String) {
+        #expect(throws: OdbError.invalidRevision(text)) { try RevisionArgument(parsing: text) }
+    }
+
+    @Test(arguments: ["", "12", "tip", "-x", "a\tb"])
+    func badTagNamesAreRefused(_ name: String) {
+        #expect(throws: OdbError.self) { try Names.validateTag(name) }
+    }
+}
