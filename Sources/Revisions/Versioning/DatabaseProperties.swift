@@ -19,7 +19,7 @@ public struct DatabaseProperties: Codable, Sendable, Equatable {
         public var grantable: Bool
     }
 
-    public struct Setting: Codable, Sendable, Equatable {
+    public struct Setting: Codable, Sendable, Hashable {
         /// nil for every role (`ALTER DATABASE … SET`).
         public var role: String?
         /// `name=value`, as PostgreSQL stores it.

@@ -192,8 +192,9 @@ public final class Repository {
         let kind = row.string("kind")
         let outcome: String
         if kind == "revert", let made = row["made_oid"], try oid(of: database) == made {
+            let recorded = try recordedProperties(row.int("number"))
+            try control.unfence(database, allowConnections: recorded?.allowConnections ?? row.bool("allow_connections"))
             try finishRevert(to: row.int("number"))
-            try control.unfence(database, allowConnections: try DatabaseProperties.read(database, on: connection)?.allowConnections ?? true)
             outcome = "completed"
         } else {
             try rollBack()

@@ -1,0 +1,223 @@
+import Foundation
+import Testing
+
+@testable import Revisions
+
+extension Integration {
+    @Suite struct SafetyTests {
+        /// Owner, grants, settings, comment and connection limit survive a revert, which a plain
+        /// template copy would lose.
+        @Test func revertKeepsWhatATemplateCopyLoses() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("props", rows: [1])
+                let role = sandbox.name("app role")
+                let admin = try sandbox.connect()
+                try admin.query("CREATE ROLE \(identifier: role)")
+                defer { _ = try? admin.query("DROP ROLE IF EXISTS \(identifier: role)") }
+                try admin.query("ALTER DATABASE \(identifier: database) OWNER TO \(identifier: role)")
+                try admin.query("REVOKE ALL ON DATABASE \(identifier: database) FROM PUBLIC")
+                try admin.query("GRANT CONNECT, TEMPORARY ON DATABASE \(identifier: database) TO \(identifier: role)")
+                try admin.query("ALTER DATABASE \(identifier: database) SET work_mem TO '12MB'")
+                try admin.query("ALTER DATABASE \(identifier: database) SET search_path TO \"$user\", public, \"odd schema\"")
+                try admin.query("ALTER ROLE \(identifier: role) IN DATABASE \(identifier: database) SET statement_timeout TO '5s'")
+                try admin.query("COMMENT ON DATABASE \(identifier: database) IS \(literal: "it's the app's")")
+                try admin.query("ALTER DATABASE \(identifier: database) CONNECTION LIMIT 17")
+                let before = try DatabaseProperties.read(database, on: admin)
+
+                let workspace = try await sandbox.workspace()
+                _ = try workspace.track(database, create: false)
+                let repository = try workspace.repository()
+                _ = try await repository.commit(message: "")
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                _ = try await repository.revert(to: nil)
+
+                #expect(try sandbox.rows(database) == [1])
+                let after = try DatabaseProperties.read(database, on: admin)
+                #expect(after?.owner == role)
+                #expect(after?.comment == "it's the app's")
+                #expect(after?.connectionLimit == 17)
+                #expect(Set(after?.grants.map { "\($0.grantee ?? "PUBLIC") \($0.privilege)" } ?? [])
+                    == Set(before?.grants.map { "\($0.grantee ?? "PUBLIC") \($0.privilege)" } ?? []))
+                #expect(Set(after?.settings ?? []) == Set(before?.settings ?? []))
+                #expect(after?.settings.count == 3)
+            }
+        }
+
+        /// An application holding connections is disconnected, told whose they were, and
+        /// connections are allowed again afterwards.
+        @Test func revertEndsOpenConnections() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("busy", rows: [1])
+                let workspace = try await sandbox.workspace()
+                _ = try workspace.track(database, create: false)
+                let events = EventLog()
+                let repository = try workspace.repository(events: events.record)
+                _ = try await repository.commit(message: "")
+                let application = try Connection(conninfo: sandbox.conninfo, database: database, applicationName: "the app")
+                try application.query("INSERT INTO t VALUES (2)")
+                let outcome = try await repository.revert(to: nil)
+                #expect(outcome.endedSessions.map(\.application) == ["the app"])
+                #expect(events.all.contains { if case .endedSessions = $0 { true } else { false } })
+                #expect(throws: PostgresError.self) { try application.query("SELECT 1") }
+                #expect(try sandbox.rows(database) == [1])
+            }
+        }
+
+        /// With --no-terminate, odb refuses and changes nothing: no half-made copy is left, and
+        /// connections are allowed again.
+        @Test func noTerminateRefusesAndLeavesEverythingAsItWas() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("polite", rows: [1])
+                let workspace = try await sandbox.workspace()
+                _ = try workspace.track(database, create: false)
+                _ = try await workspace.repository().commit(message: "")
+                let application = try Connection(conninfo: sandbox.conninfo, database: database)
+                try application.query("INSERT INTO t VALUES (2)")
+                let polite = try workspace.repository(options: .init(terminate: false))
+                await #expect(throws: OdbError.self) { try await polite.revert(to: nil) }
+                await #expect(throws: OdbError.self) { try await polite.commit(message: "") }
+                #expect(try application.query("SELECT count(*) AS n FROM t").first?.int("n") == 2)
+                #expect(try sandbox.databases() == [database, sandbox.control, Names.revisionDatabase(database, number: 1)])
+                #expect(try DatabaseProperties.read(database, on: sandbox.connect())?.allowConnections == true)
+                #expect(try polite.info().revision == 2)
+                _ = try sandbox.connect(database)  // new connections are let in again
+            }
+        }
+
+        /// A revert killed after building its copy, before the swap: the next command drops the
+        /// copy and lets connections back in; the working database is untouched.
+        @Test func interruptedRevertBeforeTheSwapIsRolledBack() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("crash1", rows: [1])
+                let workspace = try await sandbox.workspace()
+                _ = try workspace.track(database, create: false)
+                let events = EventLog()
+                let repository = try workspace.repository(events: events.record)
+                _ = try await repository.commit(message: "")
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                // What a killed revert leaves: its journal row, its copy, a fenced working database.
+                let control = workspace.control.connection
+                let replacement = Names.replacementDatabase(database)
+                try control.query(
+                    "INSERT INTO odb.operations (database, kind, number, made, replaced, allow_connections) VALUES (\(database), 'revert', 1, \(replacement), \(Names.replacedDatabase(database)), true)")
+                try repository.copy(from: Names.revisionDatabase(database, number: 1), to: replacement, frozen: false)
+                try control.query("ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS false")
+
+                _ = try await repository.tag("after", revision: nil)
+                #expect(events.all.contains(.recovered(database: database, operation: "revert of revision 1", outcome: "rolled back")))
+                #expect(try sandbox.rows(database) == [1, 2])
+                #expect(!(try sandbox.databases().contains(replacement)))
+                #expect(try control.query("SELECT count(*) AS n FROM odb.operations").first?.int("n") == 0)
+            }
+        }
+
+        /// A revert killed right after the swap: the next command drops the old database and
+        /// records the new parent.
+        @Test func interruptedRevertAfterTheSwapIsCompleted() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("crash2", rows: [1])
+                let workspace = try await sandbox.workspace()
+                _ = try workspace.track(database, create: false)
+                let repository = try workspace.repository()
+                _ = try await repository.commit(message: "")
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                _ = try await repository.commit(message: "")
+                let control = workspace.control.connection
+                let replacement = Names.replacementDatabase(database)
+                let replaced = Names.replacedDatabase(database)
+                try repository.copy(from: Names.revisionDatabase(database, number: 1), to: replacement, frozen: false)
+                let oid = try repository.oid(of: replacement)
+                try control.query(
+                    "INSERT INTO odb.operations (database, kind, number, made, replaced, made_oid, allow_connections) VALUES (\(database), 'revert', 1, \(replacement), \(replaced), \(oid)::oid, true)")
+                try control.transaction {
+                    try control.query("ALTER DATABASE \(identifier: database) RENAME TO \(identifier: replaced)")
+                    try control.query("ALTER DATABASE \(identifier: replacement) RENAME TO \(identifier: database)")
+                }
+
+                #expect(try await repository.recover() == "revert of revision 1: completed")
+                #expect(try sandbox.rows(database) == [1])
+                #expect(try repository.info().parent == 1)
+                #expect(!(try sandbox.databases().contains(replaced)))
+                _ = try sandbox.connect(database)
+            }
+        }
+
+        /// A commit killed after its copy, before its record: rolled back, the copy dropped.
+        @Test func interruptedCommitIsRolledBack() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("crash3", rows: [1])
+                let workspace = try await sandbox.workspace()
+                _ = try workspace.track(database, create: false)
+                let repository = try workspace.repository()
+                let frozen = Names.revisionDatabase(database, number: 1)
+                let control = workspace.control.connection
+                try control.query(
+                    "INSERT INTO odb.operations (database, kind, number, made, allow_connections) VALUES (\(database), 'commit', 1, \(frozen), true)")
+                try control.query("ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS false")
+                try repository.copy(from: database, to: frozen, frozen: true)
+
+                let outcome = try await repository.commit(message: "again")
+                #expect(outcome.committed == 1)
+                #expect(try repository.log().map(\.message) == ["again"])
+                _ = try sandbox.connect(database)
+            }
+        }
+
+        /// A database someone else made under a revision's name is never touched.
+        @Test func foreignDatabaseUnderARevisionNameIsRefused() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("squat", rows: [1])
+                let workspace = try await sandbox.workspace()
+                _ = try workspace.track(database, create: false)
+                let squatter = Names.revisionDatabase(database, number: 1)
+                try sandbox.connect().query("CREATE DATABASE \(identifier: squatter)")
+                await #expect(throws: OdbError.nameTaken(database: squatter)) { try await workspace.repository().commit(message: "") }
+                #expect(try sandbox.databases().contains(squatter))
+                #expect(try workspace.repository().info().revision == 1)
+            }
+        }
+
+        /// Two odb processes on one database never interleave: the second waits, then gives up
+        /// with a clear message.
+        @Test func aSecondOdbWaitsForTheLock() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("lock", rows: [1])
+                let first = try await sandbox.workspace()
+                _ = try first.track(database, create: false)
+                let second = try await sandbox.workspace()
+                let events = EventLog()
+                let waiting = try second.repository(database, options: .init(lockTimeout: .milliseconds(200)), events: events.record)
+                _ = try await first.control.withLock(on: database, timeout: .seconds(1), events: { _ in }) {
+                    await #expect(throws: OdbError.self) { try await waiting.commit(message: "") }
+                }
+                #expect(events.all.contains { if case .waitingForLock = $0 { true } else { false } })
+                #expect(try await waiting.commit(message: "").committed == 1)
+            }
+        }
+
+        /// A revert to a revision whose database was dropped by hand says so and changes nothing.
+        @Test func revisionDroppedByHand() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("byhand", rows: [1])
+                let workspace = try await sandbox.workspace()
+                _ = try workspace.track(database, create: false)
+                let repository = try workspace.repository()
+                let frozen = try await repository.commit(message: "").revisionDatabase
+                try sandbox.connect().query("ALTER DATABASE \(identifier: frozen) WITH IS_TEMPLATE false")
+                try sandbox.connect().query("DROP DATABASE \(identifier: frozen)")
+                await #expect(throws: OdbError.revisionDatabaseMissing(number: 1, database: frozen)) {
+                    try await repository.revert(to: .number(1))
+                }
+                #expect(try sandbox.rows(database) == [1])
+            }
+        }
+    }
+}
+
+/// Collects the events a repository reports.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [Event] = []
+    var all: [Event] { lock.withLock { events } }
+    func record(_ event: Event) { lock.withLock { events.append(event) } }
+}
