@@ -104,3 +104,14 @@ func formatBytes(_ bytes: Int64) -> String {
     }
     return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
 }
+
+/// How a command that copies or replaces the working database treats other sessions on it.
+struct ChangeOptions: ParsableArguments {
+    @Flag(name: .customLong("no-terminate"), help: "Refuse instead of ending other connections to the database.")
+    var noTerminate = false
+
+    func repository(_ connection: ConnectionOptions, _ output: OutputOptions) async throws -> Repository {
+        try await connection.open().repository(
+            connection.database, options: .init(terminate: !noTerminate), events: output.report)
+    }
+}

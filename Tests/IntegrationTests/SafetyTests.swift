@@ -47,9 +47,7 @@ extension Integration {
         /// connections are allowed again afterwards.
         @Test func revertEndsOpenConnections() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("busy", rows: [1])
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (database, workspace) = try await sandbox.tracked("busy", rows: [1])
                 let events = EventLog()
                 let repository = try workspace.repository(events: events.record)
                 _ = try await repository.commit(message: "")
@@ -67,9 +65,7 @@ extension Integration {
         /// connections are allowed again.
         @Test func noTerminateRefusesAndLeavesEverythingAsItWas() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("polite", rows: [1])
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (database, workspace) = try await sandbox.tracked("polite", rows: [1])
                 _ = try await workspace.repository().commit(message: "")
                 let application = try Connection(conninfo: sandbox.conninfo, database: database)
                 try application.query("INSERT INTO t VALUES (2)")
@@ -88,9 +84,7 @@ extension Integration {
         /// copy and lets connections back in; the working database is untouched.
         @Test func interruptedRevertBeforeTheSwapIsRolledBack() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("crash1", rows: [1])
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (database, workspace) = try await sandbox.tracked("crash1", rows: [1])
                 let events = EventLog()
                 let repository = try workspace.repository(events: events.record)
                 _ = try await repository.commit(message: "")
@@ -115,9 +109,7 @@ extension Integration {
         /// records the new parent.
         @Test func interruptedRevertAfterTheSwapIsCompleted() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("crash2", rows: [1])
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (database, workspace) = try await sandbox.tracked("crash2", rows: [1])
                 let repository = try workspace.repository()
                 _ = try await repository.commit(message: "")
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
@@ -145,9 +137,7 @@ extension Integration {
         /// A commit killed after its copy, before its record: rolled back, the copy dropped.
         @Test func interruptedCommitIsRolledBack() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("crash3", rows: [1])
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (database, workspace) = try await sandbox.tracked("crash3", rows: [1])
                 let repository = try workspace.repository()
                 let frozen = Names.revisionDatabase(database, number: 1)
                 let control = workspace.control.connection
@@ -166,9 +156,7 @@ extension Integration {
         /// A database someone else made under a revision's name is never touched.
         @Test func foreignDatabaseUnderARevisionNameIsRefused() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("squat", rows: [1])
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (database, workspace) = try await sandbox.tracked("squat", rows: [1])
                 let squatter = Names.revisionDatabase(database, number: 1)
                 try sandbox.connect().query("CREATE DATABASE \(identifier: squatter)")
                 await #expect(throws: OdbError.nameTaken(database: squatter)) { try await workspace.repository().commit(message: "") }
@@ -198,9 +186,7 @@ extension Integration {
         /// A revert to a revision whose database was dropped by hand says so and changes nothing.
         @Test func revisionDroppedByHand() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("byhand", rows: [1])
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (database, workspace) = try await sandbox.tracked("byhand", rows: [1])
                 let repository = try workspace.repository()
                 let frozen = try await repository.commit(message: "").revisionDatabase
                 try sandbox.connect().query("ALTER DATABASE \(identifier: frozen) WITH IS_TEMPLATE false")

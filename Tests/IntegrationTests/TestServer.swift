@@ -86,6 +86,14 @@ struct Sandbox {
         return database
     }
 
+    /// A database of this test, tracked by a workspace of this test.
+    func tracked(_ name: String, rows: [Int] = []) async throws -> (database: String, workspace: Workspace) {
+        let database = try makeDatabase(name, rows: rows)
+        let workspace = try await workspace()
+        _ = try workspace.track(database, create: false)
+        return (database, workspace)
+    }
+
     func rows(_ database: String) throws -> [Int] {
         try connect(database).query("SELECT x FROM t ORDER BY x").map { $0.int("x") }
     }

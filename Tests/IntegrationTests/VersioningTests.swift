@@ -49,9 +49,7 @@ extension Integration {
         /// commit 1..4, revert 2, commit: revision 5 has parent 2, drawn as a branch.
         @Test func branchShowsInTheGraph() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("dag")
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (_, workspace) = try await sandbox.tracked("dag")
                 let repository = try workspace.repository()
                 for _ in 1...4 { _ = try await repository.commit(message: "") }
                 _ = try await repository.revert(to: .number(2))
@@ -76,9 +74,7 @@ extension Integration {
 
         @Test func revisionsAreFrozen() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("frozen", rows: [1])
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (_, workspace) = try await sandbox.tracked("frozen", rows: [1])
                 let outcome = try await workspace.repository().commit(message: "")
                 let row = try sandbox.connect().query(
                     "SELECT datallowconn, datistemplate FROM pg_database WHERE datname = \(outcome.revisionDatabase)").first
@@ -123,9 +119,7 @@ extension Integration {
 
         @Test func badRevisionArgumentsChangeNothing() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("args", rows: [1])
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (database, workspace) = try await sandbox.tracked("args", rows: [1])
                 let repository = try workspace.repository()
                 await #expect(throws: OdbError.self) { try await repository.revert(to: nil) }  // nothing committed yet
                 _ = try await repository.commit(message: "")
@@ -139,9 +133,7 @@ extension Integration {
 
         @Test func tagsNameRevisions() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("tags", rows: [1])
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (database, workspace) = try await sandbox.tracked("tags", rows: [1])
                 let repository = try workspace.repository()
                 _ = try await repository.commit(message: "")
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
@@ -162,9 +154,7 @@ extension Integration {
 
         @Test func purgeKeepsTheHistoryReadable() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.makeDatabase("purge", rows: [1])
-                let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                let (database, workspace) = try await sandbox.tracked("purge", rows: [1])
                 let repository = try workspace.repository()
                 for _ in 1...3 { _ = try await repository.commit(message: "") }
                 _ = try await repository.tag("keep", revision: .number(2))

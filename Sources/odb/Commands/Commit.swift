@@ -9,16 +9,14 @@ extension ODB {
         @Option(name: [.short, .long], help: "What this revision is.")
         var message = ""
 
-        @Flag(name: .customLong("no-terminate"), help: "Refuse instead of ending other connections to the database.")
-        var noTerminate = false
+        @OptionGroup var change: ChangeOptions
 
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.open().repository(
-                    connection.database, options: .init(terminate: !noTerminate), events: output.report)
+                let repository = try await change.repository(connection, output)
                 let outcome = try await repository.commit(message: message)
                 try output.emit(outcome) {
                     "Committed revision \(outcome.committed), now at revision \(outcome.revision)"
@@ -35,8 +33,7 @@ extension ODB {
         @Argument(help: "A revision number, a tag, or 'tip'.")
         var revision: String?
 
-        @Flag(name: .customLong("no-terminate"), help: "Refuse instead of ending other connections to the database.")
-        var noTerminate = false
+        @OptionGroup var change: ChangeOptions
 
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions
@@ -44,8 +41,7 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let target = try revision.map(RevisionArgument.init(parsing:))
-                let repository = try await connection.open().repository(
-                    connection.database, options: .init(terminate: !noTerminate), events: output.report)
+                let repository = try await change.repository(connection, output)
                 let outcome = try await repository.revert(to: target)
                 try output.emit(outcome) {
                     "Reverted to revision \(outcome.parent), now at revision \(outcome.revision)"
