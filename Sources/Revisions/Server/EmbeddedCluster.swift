@@ -84,13 +84,6 @@ public struct EmbeddedCluster: Sendable {
         return parts.joined(separator: " ")
     }
 
-    /// A URI an application can use, e.g. as DATABASE_URL.
-    public func url(port: Int, database: String) -> String {
-        let name = database.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? database
-        let host = socketDirectory.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-._~"))) ?? socketDirectory
-        return "postgresql://\(Self.superuser)@/\(name)?host=\(host)&port=\(port)"
-    }
-
     // MARK: Creating
 
     /// Runs initdb into a temporary folder and moves it into place, so that a killed initdb never
