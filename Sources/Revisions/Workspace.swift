@@ -40,11 +40,15 @@ public final class Workspace {
         return Workspace(project: project, server: server, control: control, conninfo: conninfo)
     }
 
-    /// The conninfo to reach `server`, starting the embedded cluster if it is the one chosen.
-    public static func connectionString(for server: Server, environment: [String: String]) async throws -> String {
+    /// The conninfo to reach `server`, starting the embedded cluster if it is the one chosen
+    /// (with `programs`, when the caller has already found them).
+    public static func connectionString(
+        for server: Server, environment: [String: String], programs: PostgresPrograms? = nil
+    ) async throws -> String {
         guard let cluster = server.cluster else { return server.conninfo }
-        let programs = try await PostgresPrograms.locate(environment: environment)
-        switch try await cluster.start(programs: programs) {
+        let located: PostgresPrograms
+        if let programs { located = programs } else { located = try await PostgresPrograms.locate(environment: environment) }
+        switch try await cluster.start(programs: located) {
         case .started(let port), .alreadyRunning(let port):
             return cluster.conninfo(port: port)
         }
@@ -81,7 +85,7 @@ public final class Workspace {
                 database: database, created: false, alreadyTracked: true, revision: row.int("revision"), parent: row.int("parent"))
         }
         var created = false
-        if try connection.query("SELECT 1 FROM pg_database WHERE datname = \(database)").isEmpty {
+        if try !control.databaseExists(database) {
             guard create else { throw OdbError.databaseMissing(database: database) }
             do {
                 try connection.query("CREATE DATABASE \(identifier: database)")

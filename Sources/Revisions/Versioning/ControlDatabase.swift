@@ -52,6 +52,11 @@ public final class ControlDatabase {
         }
     }
 
+    /// Whether a database of that name exists on the server.
+    func databaseExists(_ name: String) throws -> Bool {
+        try !connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)").isEmpty
+    }
+
     // MARK: Schema
 
     /// Creates or upgrades odb's schema, one version at a time, under a lock so that two odb

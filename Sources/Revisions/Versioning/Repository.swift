@@ -36,6 +36,9 @@ public final class Repository {
         var protected: Bool
     }
 
+    /// The revision the working database came from (0: none yet).
+    public func workingParent() throws -> Int { try state().parent }
+
     func state() throws -> State {
         guard let row = try connection.query(
             "SELECT revision, parent, protected FROM odb.databases WHERE name = \(database)").first
@@ -43,9 +46,7 @@ public final class Repository {
         return State(revision: row.int("revision"), parent: row.int("parent"), protected: row.bool("protected"))
     }
 
-    func databaseExists(_ name: String) throws -> Bool {
-        try !connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)").isEmpty
-    }
+    func databaseExists(_ name: String) throws -> Bool { try control.databaseExists(name) }
 
     func oid(of name: String) throws -> String? {
         try connection.query("SELECT oid::text AS oid FROM pg_database WHERE datname = \(name)").first?["oid"]

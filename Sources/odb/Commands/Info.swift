@@ -45,7 +45,7 @@ extension ODB {
             try await failing {
                 let repository = try await connection.open().repository(connection.database)
                 let revisions = try repository.log(limit: limit)
-                let parent = try repository.info().parent
+                let parent = try repository.workingParent()
                 try output.emit(revisions) {
                     if revisions.isEmpty { return "no revisions yet: 'odb commit' makes the first" }
                     if graph {

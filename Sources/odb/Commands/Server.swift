@@ -118,12 +118,9 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let server = try chooseServer(connection)
-                let base = try await Workspace.connectionString(for: server, environment: ProcessInfo.processInfo.environment)
-                let project = Project.findOrNew(from: FileManager.default.currentDirectoryPath)
-                let database = connection.database ?? project.currentDatabase ?? "postgres"
-                let (conninfo, password) = server.conninfo(base, database: database)
                 let programs = try await PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment)
+                let (server, base, tracked) = try await startedServer(connection, programs: programs)
+                let (conninfo, password) = server.conninfo(base, database: tracked ?? "postgres")
                 let psql = (try? programs.path(of: "psql")) ?? "/usr/bin/psql"
                 if let password { setenv("PGPASSWORD", password, 1) }
                 // psql takes over this process: the terminal, signals and the exit status are its own.
@@ -143,10 +140,8 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let server = try chooseServer(connection)
-                let base = try await Workspace.connectionString(for: server, environment: ProcessInfo.processInfo.environment)
-                let project = Project.findOrNew(from: FileManager.default.currentDirectoryPath)
-                guard let database = connection.database ?? project.currentDatabase else { throw OdbError.noCurrentDatabase }
+                let (server, base, tracked) = try await startedServer(connection)
+                guard let database = tracked else { throw OdbError.noCurrentDatabase }
                 print(server.url(base, database: database))
             }
         }
@@ -159,6 +154,18 @@ func chooseServer(_ connection: ConnectionOptions, tcp: Bool = false) throws -> 
     return try Server.choose(
         url: options.url, environment: options.environment,
         project: Project.findOrNew(from: options.directory), settings: options.cluster)
+}
+
+/// The chosen server, started if it is the embedded cluster, its conninfo, and the database the
+/// command names (`-d`, else the project's current one, if any).
+func startedServer(
+    _ connection: ConnectionOptions, programs: PostgresPrograms? = nil
+) async throws -> (server: Server, conninfo: String, database: String?) {
+    let server = try chooseServer(connection)
+    let environment = ProcessInfo.processInfo.environment
+    let conninfo = try await Workspace.connectionString(for: server, environment: environment, programs: programs)
+    let project = Project.findOrNew(from: connection.workspaceOptions.directory)
+    return (server, conninfo, connection.database ?? project.currentDatabase)
 }
 
 func embedded(_ connection: ConnectionOptions, tcp: Bool = false) async throws -> (EmbeddedCluster, PostgresPrograms) {
