@@ -9,4 +9,13 @@ static const int ODB_PG_DIAG_MESSAGE_PRIMARY = 'M';
 static const int ODB_PG_DIAG_MESSAGE_DETAIL = 'D';
 static const int ODB_PG_DIAG_MESSAGE_HINT = 'H';
 
+// glibc defines POSIX_SPAWN_SETSID only under _GNU_SOURCE, which Swift's Glibc module is not
+// built with; the value is part of glibc's ABI.
+#include <spawn.h>
+#ifdef POSIX_SPAWN_SETSID
+static const short ODB_POSIX_SPAWN_SETSID = POSIX_SPAWN_SETSID;
+#else
+static const short ODB_POSIX_SPAWN_SETSID = 0x80;
+#endif
+
 #endif

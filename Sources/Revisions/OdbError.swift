@@ -29,6 +29,8 @@ public enum OdbError: Error, Equatable, Sendable, CustomStringConvertible {
     case protected(database: String)
     case controlSchemaTooNew(found: Int, supported: Int)
     case notPermitted(action: String, reason: String)
+    case invalidSpareCount(Int)
+    case notEnoughSpace(copying: String, needed: String, free: String, path: String)
     case server(action: String, error: String)
 
     public var description: String {
@@ -91,6 +93,10 @@ public enum OdbError: Error, Equatable, Sendable, CustomStringConvertible {
             "the control database was set up by a newer odb (schema \(found), this odb knows \(supported)); upgrade odb"
         case .notPermitted(let action, let reason):
             "not permitted to \(action): \(reason); connect as a role that may (a superuser, or one with CREATEDB that owns the database)"
+        case .invalidSpareCount(let count):
+            "cannot keep \(count) spares: give a number from 0 (no spares) to 100"
+        case .notEnoughSpace(let source, let needed, let free, let path):
+            "not enough disk space to copy '\(source)': it needs about \(needed) and \(path) has \(free) free; purge old revisions ('odb purge') or free some space"
         case .server(let action, let error):
             "could not \(action): \(error)"
         }

@@ -7,6 +7,7 @@ public final class Workspace {
     public let control: ControlDatabase
     /// A conninfo for the server, without a database.
     public let conninfo: String
+    let options: Options
 
     public struct Options: Sendable {
         public var url: String?
@@ -21,7 +22,8 @@ public final class Workspace {
         }
     }
 
-    init(project: Project, server: Server, control: ControlDatabase, conninfo: String) {
+    init(project: Project, server: Server, control: ControlDatabase, conninfo: String, options: Options) {
+        self.options = options
         self.project = project
         self.server = server
         self.control = control
@@ -37,7 +39,7 @@ public final class Workspace {
         let conninfo = try await connectionString(for: server, environment: options.environment)
         try Names.validateDatabase(options.controlDatabase)
         let control = try ControlDatabase.open(server: server, name: options.controlDatabase, conninfo: conninfo)
-        return Workspace(project: project, server: server, control: control, conninfo: conninfo)
+        return Workspace(project: project, server: server, control: control, conninfo: conninfo, options: options)
     }
 
     /// The conninfo to reach `server`, starting the embedded cluster if it is the one chosen
@@ -64,6 +66,18 @@ public final class Workspace {
         return repository
     }
 
+    /// Starts `odb maintain` for `database` in the background, to drop what a revert replaced and
+    /// build spares without making the user wait. The worker finds the same server: a URL given on
+    /// the command line reaches it through ODB_URL, never its arguments, which anyone may read.
+    public func startMaintenance(of database: String) throws {
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return }
+        var environment = options.environment
+        if let url = options.url { environment["ODB_URL"] = url }
+        try Programs.spawnDetached(
+            executable, arguments: ["maintain", "--database", database, "--control-db", control.name, "--quiet"],
+            environment: environment)
+    }
+
     /// Starts tracking `database` at revision 1, parent 0, and makes it the project's current one.
     /// Already tracked: changes nothing but the current database. Missing: an error, unless
     /// `create`, then it is made empty.
@@ -74,7 +88,12 @@ public final class Workspace {
         }
         let connection = control.connection
         let madeByOdb = try !connection.query(
-            "SELECT 1 FROM odb.revisions WHERE dbname = \(database) UNION ALL SELECT 1 FROM odb.operations WHERE made = \(database) OR replaced = \(database)"
+            """
+            SELECT 1 FROM odb.revisions WHERE dbname = \(database)
+            UNION ALL SELECT 1 FROM odb.operations WHERE made = \(database) OR replaced = \(database)
+            UNION ALL SELECT 1 FROM odb.spares WHERE dbname = \(database)
+            UNION ALL SELECT 1 FROM odb.discarded WHERE dbname = \(database)
+            """
         ).isEmpty
         if madeByOdb {
             throw OdbError.invalidDatabaseName(database, reason: "it is a database odb made for a revision")

@@ -64,11 +64,60 @@ struct OutputOptions: ParsableArguments {
                 + sessions.map(\.description).joined(separator: ", ")
         case .recovered(let database, let operation, let outcome):
             line = "an interrupted \(operation) on '\(database)' was \(outcome)"
-        case .droppedRevision(let number, let database):
-            guard verbose else { return }
-            line = "dropped revision \(number) (\(database))"
+        case .copying(let progress):
+            ProgressLine.standardError.show(progress)
+            return
+        case .skippedSpare(let number, let reason):
+            line = "no spare for revision \(number): \(reason)"
+        default:
+            guard verbose, let text = Self.detail(event) else { return }
+            line = text
         }
+        ProgressLine.standardError.clear()
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// What `-v` adds.
+    private static func detail(_ event: Event) -> String? {
+        switch event {
+        case .droppedRevision(let number, let database): "dropped revision \(number) (\(database))"
+        case .copied(let report):
+            "copied '\(report.source)' to '\(report.target)' (\(formatBytes(report.size))) "
+                + "with \(report.strategy?.rawValue.uppercased() ?? "FILE_COPY") in \(String(format: "%.2f", report.seconds)) s: \(report.reason)"
+        case .usedSpare(let number, let database): "swapped in the spare of revision \(number) (\(database)): a rename, no copy"
+        case .builtSpare(let number, let database): "built a spare of revision \(number) (\(database))"
+        case .droppedSpare(let number, let database): "dropped the spare of revision \(number) (\(database))"
+        case .droppedDiscarded(let database): "dropped the replaced database \(database)"
+        default: nil
+        }
+    }
+}
+
+/// The one line of progress a long copy shows on a terminal, redrawn in place and cleared before
+/// anything else is printed. Silent when stderr is not a terminal.
+final class ProgressLine: @unchecked Sendable {
+    static let standardError = ProgressLine()
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var shown = false
+
+    func show(_ progress: CopyProgress) {
+        guard isTerminal, progress.elapsed >= .milliseconds(500) else { return }
+        let seconds = Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
+        var text = "copying \(progress.source) → \(progress.target): "
+        if let done = progress.done, progress.total > 0 {
+            text += "\(formatBytes(done)) of \(formatBytes(progress.total)) (\(min(100, done * 100 / progress.total))%), "
+        } else {
+            text += "\(formatBytes(progress.total)), "
+        }
+        text += String(format: "%.1f s", seconds)
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        shown = true
+    }
+
+    func clear() {
+        guard shown else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        shown = false
     }
 }
 
@@ -105,13 +154,36 @@ func formatBytes(_ bytes: Int64) -> String {
     return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
 }
 
-/// How a command that copies or replaces the working database treats other sessions on it.
+/// How a command that copies or replaces the working database treats other sessions on it, and
+/// how it copies.
 struct ChangeOptions: ParsableArguments {
     @Flag(name: .customLong("no-terminate"), help: "Refuse instead of ending other connections to the database.")
     var noTerminate = false
 
-    func repository(_ connection: ConnectionOptions, _ output: OutputOptions) async throws -> Repository {
-        try await connection.open().repository(
-            connection.database, options: .init(terminate: !noTerminate), events: output.report)
+    @Option(help: "How PostgreSQL copies: auto (the faster for each copy), wal_log or file_copy.")
+    var strategy: StrategyChoice = .auto
+
+    enum StrategyChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto
+        case walLog = "wal_log"
+        case fileCopy = "file_copy"
+    }
+
+    /// odb drops replaced databases and builds spares in a background `odb maintain`, unless
+    /// ODB_BACKGROUND=0 (then a revert drops what it replaced before returning, and no spares are built).
+    var background: Bool { ProcessInfo.processInfo.environment["ODB_BACKGROUND"] != "0" }
+
+    func open(_ connection: ConnectionOptions, _ output: OutputOptions) async throws -> (Workspace, Repository) {
+        let workspace = try await connection.open()
+        let options = Repository.Options(
+            terminate: !noTerminate, strategy: strategy == .auto ? nil : CopyStrategy(rawValue: strategy.rawValue),
+            background: background)
+        return (workspace, try workspace.repository(connection.database, options: options, events: output.report))
+    }
+
+    /// Leaves the tidying to a background worker, when there is one.
+    func tidy(_ workspace: Workspace, _ repository: Repository) {
+        guard background else { return }
+        try? workspace.startMaintenance(of: repository.database)
     }
 }

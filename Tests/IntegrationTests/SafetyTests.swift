@@ -93,7 +93,7 @@ extension Integration {
                 let control = workspace.control.connection
                 let replacement = Names.replacementDatabase(database)
                 try control.query(
-                    "INSERT INTO odb.operations (database, kind, number, made, replaced, allow_connections) VALUES (\(database), 'revert', 1, \(replacement), \(Names.replacedDatabase(database)), true)")
+                    "INSERT INTO odb.operations (database, kind, number, made, replaced, allow_connections) VALUES (\(database), 'revert', 1, \(replacement), \(Names.discardedDatabase(database, oid: "1")), true)")
                 try repository.copy(from: Names.revisionDatabase(database, number: 1), to: replacement, frozen: false)
                 try control.query("ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS false")
 
@@ -105,8 +105,8 @@ extension Integration {
             }
         }
 
-        /// A revert killed right after the swap: the next command drops the old database and
-        /// records the new parent.
+        /// What odb 0.1 left when killed right after its two-step swap: the next command drops the
+        /// old database and records the new parent.
         @Test func interruptedRevertAfterTheSwapIsCompleted() async throws {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("crash2", rows: [1])
@@ -116,7 +116,7 @@ extension Integration {
                 _ = try await repository.commit(message: "")
                 let control = workspace.control.connection
                 let replacement = Names.replacementDatabase(database)
-                let replaced = Names.replacedDatabase(database)
+                let replaced = Names.discardedDatabase(database, oid: try #require(try repository.oid(of: database)))
                 try repository.copy(from: Names.revisionDatabase(database, number: 1), to: replacement, frozen: false)
                 let oid = try repository.oid(of: replacement)
                 try control.query(

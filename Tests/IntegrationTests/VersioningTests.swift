@@ -29,7 +29,7 @@ extension Integration {
                 #expect((info.revision, info.parent, info.tip) == (4, 3, 3))
 
                 let reverted = try await repository.revert(to: .number(1))
-                #expect(reverted == RevertOutcome(database: database, parent: 1, revision: 4, endedSessions: []))
+                #expect(reverted == RevertOutcome(database: database, parent: 1, revision: 4, endedSessions: [], usedSpare: false))
                 #expect(try sandbox.rows(database) == [1])
                 info = try repository.info()
                 #expect((info.revision, info.parent, info.tip, info.revisions) == (4, 1, 3, 3))

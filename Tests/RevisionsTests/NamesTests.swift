@@ -28,9 +28,10 @@ import Testing
 
     @Test func temporaryNamesDifferFromEveryRevision() {
         let new = Names.replacementDatabase("demo")
-        let old = Names.replacedDatabase("demo")
-        #expect(new != old)
-        #expect(!new.hasSuffix("*1"))
+        let old = Names.discardedDatabase("demo", oid: "16384")
+        let spare = Names.spareDatabase("demo", number: 1)
+        #expect(Set([new, old, spare, Names.revisionDatabase("demo", number: 1)]).count == 4)
+        #expect(!new.hasSuffix("*1") && !spare.hasSuffix("*1"))
     }
 
     @Test(arguments: ["", String(repeating: "x", count: 64), "a\0b"])
@@ -60,5 +61,20 @@ import Testing
     @Test(arguments: ["", "12", "tip", "-x", "a\tb"])
     func badTagNamesAreRefused(_ name: String) {
         #expect(throws: OdbError.self) { try Names.validateTag(name) }
+    }
+}
+
+@Suite struct CopyStrategyTests {
+    @Test func smallDatabasesGoThroughTheWAL() {
+        #expect(CopyStrategy.choose(size: 8 << 20, pendingCheckpoint: 0).strategy == .walLog)
+    }
+
+    @Test func largeDatabasesAreCopiedFileByFile() {
+        #expect(CopyStrategy.choose(size: 1 << 30, pendingCheckpoint: 16 << 20).strategy == .fileCopy)
+        #expect(CopyStrategy.choose(size: 1 << 30, pendingCheckpoint: nil).strategy == .fileCopy)
+    }
+
+    @Test func aCostlyCheckpointTipsTheBalance() {
+        #expect(CopyStrategy.choose(size: 100 << 20, pendingCheckpoint: 1 << 30).strategy == .walLog)
     }
 }

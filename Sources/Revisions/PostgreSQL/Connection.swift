@@ -82,6 +82,39 @@ public final class Connection {
         }
     }
 
+    /// Runs one long statement, calling `waiting` about every `interval` until the server answers,
+    /// so that a caller can show progress while, say, a large `CREATE DATABASE` runs.
+    @discardableResult
+    public func query(_ sql: SQL, every interval: Duration, waiting: () -> Void) throws -> Rows {
+        let text = try sql.text(quote: quote)
+        let parameters = sql.parameters
+        let sent = withOptionalCStrings(parameters) { values in
+            PQsendQueryParams(handle, text, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        guard sent == 1 else {
+            throw PostgresError(sqlState: .connectionFailure, message: Self.trimmed(PQerrorMessage(handle)))
+        }
+        let milliseconds = Int32(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
+        while PQisBusy(handle) == 1 {
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, milliseconds) == 0 { waiting() }
+            guard PQconsumeInput(handle) == 1 else {
+                throw PostgresError(sqlState: .connectionFailure, message: Self.trimmed(PQerrorMessage(handle)))
+            }
+        }
+        // One statement gives one result; read them all so that the connection is ready again.
+        var outcome: Result<Rows, PostgresError> = .success(Rows(columns: [], values: []))
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY: break
+            case PGRES_TUPLES_OK: outcome = .success(Rows(result))
+            default: outcome = .failure(Self.error(from: result, connection: handle))
+            }
+        }
+        return try outcome.get()
+    }
+
     /// Runs statements in one transaction, rolled back if `body` throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try query("BEGIN")

@@ -1,3 +1,4 @@
+import CLibPQ
 import Foundation
 import Subprocess
 
@@ -145,6 +146,35 @@ public struct PostgresPrograms: Sendable {
     static func findOnPath(_ name: String, path: String) -> String? {
         path.split(separator: ":").map { "\($0)/\(name)" }.first {
             FileManager.default.isExecutableFile(atPath: $0)
+        }
+    }
+}
+
+extension Programs {
+    /// Starts `executable` in a session of its own, with no terminal and stdin/stdout/stderr on
+    /// /dev/null, and does not wait for it: it outlives this process. Arguments go as an array,
+    /// never through a shell.
+    public static func spawnDetached(_ executable: String, arguments: [String], environment: [String: String]) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, ODB_POSIX_SPAWN_SETSID)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard status == 0 else {
+            throw OdbError.server(action: "start \(executable)", error: String(cString: strerror(status)))
         }
     }
 }

@@ -3,13 +3,16 @@
 public final class ControlDatabase {
     public static let defaultName = "odb"
     /// The schema version this odb writes; a newer one in the database is refused.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
     /// Advisory lock class for odb's locks ("odb" in ASCII).
     static let lockClass: Int32 = 0x6f_6462
+    /// Advisory lock class held by the one worker tidying a database's spares ("odc").
+    static let maintenanceLockClass: Int32 = 0x6f_6463
 
     public let name: String
     public let connection: Connection
     public let server: Server
+    var storageCache: ServerStorage?
 
     init(name: String, connection: Connection, server: Server) {
         self.name = name
@@ -136,7 +139,28 @@ public final class ControlDatabase {
                 started_at timestamptz NOT NULL DEFAULT now()
             )
             """,
-        ]
+        ],
+        [
+            "ALTER TABLE odb.databases ADD COLUMN spares integer NOT NULL DEFAULT 1 CHECK (spares >= 0)",
+            """
+            CREATE TABLE odb.spares (           -- ready copies of revisions, so that a revert is a rename
+                database text NOT NULL REFERENCES odb.databases (name) ON DELETE CASCADE,
+                number integer NOT NULL,
+                dbname text NOT NULL UNIQUE,
+                ready boolean NOT NULL DEFAULT false, -- false while being built (or left by a killed build)
+                size bigint,
+                built_at timestamptz,
+                PRIMARY KEY (database, number)
+            )
+            """,
+            """
+            CREATE TABLE odb.discarded (        -- replaced working databases, dropped off the user's path
+                dbname text PRIMARY KEY,
+                database text NOT NULL,
+                discarded_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+        ],
     ]
 
     // MARK: Locks

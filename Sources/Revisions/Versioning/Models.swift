@@ -10,6 +10,8 @@ public struct Revision: Codable, Sendable, Equatable {
     public let created: String
     public let size: Int64?
     public let tags: [String]
+    /// Whether a ready spare makes a revert to it a rename.
+    public var spare = false
 }
 
 /// Where the working database stands.
@@ -25,6 +27,11 @@ public struct Info: Codable, Sendable, Equatable {
     public let size: Int64
     public let revisions: Int
     public let revisionsSize: Int64
+    /// The revisions with a ready spare, and their size on disk.
+    public var spares: [Int] = []
+    public var sparesSize: Int64 = 0
+    /// Replaced working databases not dropped yet.
+    public var discardedSize: Int64 = 0
 }
 
 /// A session that odb ended to get a database to itself.
@@ -61,6 +68,8 @@ public struct RevertOutcome: Codable, Sendable, Equatable {
     public let parent: Int
     public let revision: Int
     public let endedSessions: [Session]
+    /// Whether a spare made it a rename rather than a copy.
+    public let usedSpare: Bool
 }
 
 public struct Tag: Codable, Sendable, Equatable {
@@ -87,4 +96,11 @@ public enum Event: Sendable, Equatable {
     case endedSessions(database: String, sessions: [Session])
     case recovered(database: String, operation: String, outcome: String)
     case droppedRevision(number: Int, database: String)
+    case copying(CopyProgress)
+    case copied(CopyReport)
+    case usedSpare(number: Int, database: String)
+    case builtSpare(number: Int, database: String)
+    case droppedSpare(number: Int, database: String)
+    case droppedDiscarded(database: String)
+    case skippedSpare(number: Int, reason: String)
 }

@@ -16,9 +16,15 @@ public enum Names {
         fitted(database, suffix: "*odb-new")
     }
 
-    /// The name the replaced working database has between the swap and its drop.
-    public static func replacedDatabase(_ database: String) -> String {
-        fitted(database, suffix: "*odb-old")
+    /// The name a replaced working database has between the swap and its drop; its oid makes
+    /// it unique while older ones still wait to be dropped.
+    public static func discardedDatabase(_ database: String, oid: String) -> String {
+        fitted(database, suffix: "*odb-old-\(oid)")
+    }
+
+    /// The ready copy of revision `number` that makes a revert to it a rename.
+    public static func spareDatabase(_ database: String, number: Int) -> String {
+        fitted(database, suffix: "*\(number)-spare")
     }
 
     static func fitted(_ database: String, suffix: String) -> String {

@@ -14,10 +14,20 @@ public final class Repository {
         public var terminate = true
         /// How long to wait for another odb working on the same database.
         public var lockTimeout: Duration = .seconds(60)
+        /// The copy strategy to use; nil: the faster one for each copy.
+        public var strategy: CopyStrategy?
+        /// Whether a background worker (`odb maintain`) drops replaced databases and builds spares;
+        /// false: a revert drops the database it replaced before returning.
+        public var background = false
 
-        public init(terminate: Bool = true, lockTimeout: Duration = .seconds(60)) {
+        public init(
+            terminate: Bool = true, lockTimeout: Duration = .seconds(60), strategy: CopyStrategy? = nil,
+            background: Bool = false
+        ) {
             self.terminate = terminate
             self.lockTimeout = lockTimeout
+            self.strategy = strategy
+            self.background = background
         }
     }
 
@@ -113,64 +123,86 @@ public final class Repository {
     /// Makes the working database a copy of `target` (default: its parent), keeping its name and
     /// revision number.
     ///
-    /// The copy is built under a temporary name first; the old and new working databases then
-    /// swap names in one transaction, and the old one is dropped only after the swap. Killed at any
-    /// step, the working database still exists, whole, and the next odb command finishes or undoes
-    /// the revert.
+    /// The replacement is a ready spare of the target when there is one, else a copy built under a
+    /// temporary name. Then, in one transaction, the working database is renamed aside (to be
+    /// dropped later, off the user's path), the replacement takes its name and the new parent is
+    /// recorded. Killed at any step, the working database exists, whole, holding the old state or
+    /// the new; the next odb command undoes the unfinished part.
     public func revert(to target: RevisionArgument?) async throws -> RevertOutcome {
         try await changing {
             let state = try state()
+            if state.protected { throw OdbError.protected(database: database) }
             let number = try resolve(target ?? .number(state.parent), parentIfZero: state.parent)
             let source = try revisionDatabase(number)
-            let replacement = Names.replacementDatabase(database)
-            let replaced = Names.replacedDatabase(database)
-            for name in [replacement, replaced] where try databaseExists(name) {
-                throw OdbError.nameTaken(database: name)
-            }
             guard let recorded = try recordedProperties(number) else {
                 throw OdbError.unknownRevision(String(number))
             }
             let working = try DatabaseProperties.read(database, on: connection)
-            try journal(
-                kind: "revert", number: number, made: replacement, replaced: replaced,
-                allowConnections: working?.allowConnections ?? recorded.allowConnections)
+            let discarded = try oid(of: database).map { Names.discardedDatabase(database, oid: $0) }
+            if let discarded, try databaseExists(discarded) { throw OdbError.nameTaken(database: discarded) }
+            let allowConnections = working?.allowConnections ?? recorded.allowConnections
+            let spare = try readySpare(number)
             var ended: [Session] = []
             do {
-                try copy(from: source, to: replacement, frozen: false)
-                let made = try oid(of: replacement)
-                try connection.query("UPDATE odb.operations SET made_oid = \(made)::oid WHERE database = \(database)")
-                let roles = Set(try connection.query("SELECT rolname FROM pg_roles").map { $0.string("rolname") })
-                for statement in recorded.restoreStatements(on: replacement, existingRoles: roles) {
-                    try connection.query(statement)
+                let replacement: String
+                if let spare {
+                    try journal(kind: "swap", number: number, made: spare, replaced: discarded, allowConnections: allowConnections)
+                    replacement = spare
+                } else {
+                    replacement = Names.replacementDatabase(database)
+                    if try databaseExists(replacement) { throw OdbError.nameTaken(database: replacement) }
+                    try journal(kind: "revert", number: number, made: replacement, replaced: discarded, allowConnections: allowConnections)
+                    try copy(from: source, to: replacement, frozen: false)
+                    try restore(recorded, on: replacement)
                 }
                 if working != nil {
                     ended = try control.fence(database, terminate: options.terminate)
                     if !ended.isEmpty { events(.endedSessions(database: database, sessions: ended)) }
                 }
-                try connection.transaction {
-                    if working != nil {
-                        try connection.query("ALTER DATABASE \(identifier: database) RENAME TO \(identifier: replaced)")
-                    }
-                    try connection.query("ALTER DATABASE \(identifier: replacement) RENAME TO \(identifier: database)")
-                    try connection.query(
-                        "ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS \(unsafeRaw: recorded.allowConnections ? "true" : "false")")
-                }
+                try swap(in: replacement, discarding: working == nil ? nil : discarded, parent: number, recorded: recorded)
             } catch {
                 try? rollBack()
                 throw error
             }
-            try finishRevert(to: number)
-            return RevertOutcome(database: database, parent: number, revision: state.revision, endedSessions: ended)
+            if let spare { events(.usedSpare(number: number, database: spare)) }
+            if !options.background { try dropDiscarded() }
+            return RevertOutcome(
+                database: database, parent: number, revision: state.revision, endedSessions: ended, usedSpare: spare != nil)
         }
     }
 
-    /// After the swap: drop the old working database, then record the new parent.
-    private func finishRevert(to number: Int) throws {
-        let replaced = Names.replacedDatabase(database)
-        try drop(replaced)
+    /// Sets a copy's owner, grants and settings to those recorded with its revision.
+    func restore(_ recorded: DatabaseProperties, on copy: String) throws {
+        let roles = Set(try connection.query("SELECT rolname FROM pg_roles").map { $0.string("rolname") })
+        for statement in recorded.restoreStatements(on: copy, existingRoles: roles) {
+            try connection.query(statement)
+        }
+    }
+
+    /// The swap, in one transaction: the working database goes aside to `discarded`, the
+    /// replacement takes its name, and the new parent is recorded with the journal cleared.
+    private func swap(in replacement: String, discarding discarded: String?, parent: Int, recorded: DatabaseProperties) throws {
         try connection.transaction {
-            try connection.query("UPDATE odb.databases SET parent = \(number) WHERE name = \(database)")
+            if let discarded {
+                try connection.query("ALTER DATABASE \(identifier: database) RENAME TO \(identifier: discarded)")
+                try connection.query("INSERT INTO odb.discarded (dbname, database) VALUES (\(discarded), \(database))")
+            }
+            try connection.query("ALTER DATABASE \(identifier: replacement) RENAME TO \(identifier: database)")
+            try connection.query(
+                "ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS \(unsafeRaw: recorded.allowConnections ? "true" : "false")")
+            try connection.query("DELETE FROM odb.spares WHERE dbname = \(replacement)")
+            try connection.query("UPDATE odb.databases SET parent = \(parent) WHERE name = \(database)")
             try connection.query("DELETE FROM odb.operations WHERE database = \(database)")
+        }
+    }
+
+    /// Drops the working databases that reverts replaced.
+    func dropDiscarded() throws {
+        for row in try connection.query("SELECT dbname FROM odb.discarded WHERE database = \(database) ORDER BY discarded_at") {
+            let name = row.string("dbname")
+            try drop(name)
+            try connection.query("DELETE FROM odb.discarded WHERE dbname = \(name)")
+            events(.droppedDiscarded(database: name))
         }
     }
 
@@ -193,26 +225,35 @@ public final class Repository {
         let kind = row.string("kind")
         let outcome: String
         if kind == "revert", let made = row["made_oid"], try oid(of: database) == made {
+            // Journaled by odb 0.1, whose swap and record were two steps: the swap happened.
             let recorded = try recordedProperties(row.int("number"))
             try control.unfence(database, allowConnections: recorded?.allowConnections ?? row.bool("allow_connections"))
-            try finishRevert(to: row.int("number"))
+            try connection.transaction {
+                if let replaced = row["replaced"] {
+                    try connection.query("INSERT INTO odb.discarded (dbname, database) VALUES (\(replaced), \(database)) ON CONFLICT DO NOTHING")
+                }
+                try connection.query("UPDATE odb.databases SET parent = \(row.int("number")) WHERE name = \(database)")
+                try connection.query("DELETE FROM odb.operations WHERE database = \(database)")
+            }
+            try dropDiscarded()
             outcome = "completed"
         } else {
             try rollBack()
             outcome = "rolled back"
         }
-        let description = "\(kind) of revision \(row.int("number"))"
+        let description = "\(kind == "swap" ? "revert" : kind) of revision \(row.int("number"))"
         events(.recovered(database: database, operation: description, outcome: outcome))
         return "\(description): \(outcome)"
     }
 
     /// Undoes the journaled operation that did not reach its swap or its record: drops what it
-    /// made, lets connections back into the working database, clears the journal.
+    /// made (but never a spare it was about to use), lets connections back into the working
+    /// database, clears the journal.
     private func rollBack() throws {
         guard let row = try connection.query(
-            "SELECT made, allow_connections FROM odb.operations WHERE database = \(database)").first
+            "SELECT kind, made, allow_connections FROM odb.operations WHERE database = \(database)").first
         else { return }
-        try drop(row.string("made"))
+        if row.string("kind") != "swap" { try drop(row.string("made")) }
         if try databaseExists(database) {
             try control.unfence(database, allowConnections: row.bool("allow_connections"))
         }
@@ -227,25 +268,7 @@ public final class Repository {
             """)
     }
 
-    // MARK: Copies and drops
-
-    /// `CREATE DATABASE target TEMPLATE source`; a frozen copy accepts no connections and is a
-    /// template, so nobody can change it and copying from it is never blocked.
-    func copy(from source: String, to target: String, frozen: Bool) throws {
-        do {
-            try connection.query(
-                "CREATE DATABASE \(identifier: target) TEMPLATE \(identifier: source) ALLOW_CONNECTIONS false IS_TEMPLATE \(unsafeRaw: frozen ? "true" : "false")")
-        } catch let error as PostgresError {
-            switch error.sqlState {
-            case .insufficientPrivilege?:
-                throw OdbError.notPermitted(action: "create database '\(target)'", reason: error.message)
-            case .objectInUse?:
-                throw OdbError.connectionsOpen(database: source, sessions: error.detail ?? error.message)
-            default:
-                throw OdbError.server(action: "copy '\(source)' to '\(target)'", error: error.description)
-            }
-        }
-    }
+    // MARK: Drops
 
     /// Drops a database odb made, if it exists (a frozen one is unfrozen first).
     func drop(_ name: String) throws {
@@ -303,7 +326,8 @@ public final class Repository {
                    r.message, r.author, r.size,
                    to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created,
                    coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
-                             WHERE t.database = r.database AND t.number = r.number), '[]'::json)::text AS tags
+                             WHERE t.database = r.database AND t.number = r.number), '[]'::json)::text AS tags,
+                   EXISTS (SELECT 1 FROM odb.spares s WHERE s.database = r.database AND s.number = r.number AND s.ready) AS spare
             FROM odb.revisions r LEFT JOIN pg_database d ON d.datname = r.dbname
             WHERE r.database = \(database)
             ORDER BY r.number DESC
@@ -314,7 +338,8 @@ public final class Repository {
                 number: row.int("number"), parent: row.int("parent"), database: row["dbname"],
                 message: row.string("message"), author: row.string("author"), created: row.string("created"),
                 size: row["size"].flatMap { Int64($0) },
-                tags: (try? JSONCoding.decoder.decode([String].self, from: Data(row.string("tags").utf8))) ?? [])
+                tags: (try? JSONCoding.decoder.decode([String].self, from: Data(row.string("tags").utf8))) ?? [],
+                spare: row.bool("spare"))
         }
     }
 
@@ -328,7 +353,12 @@ public final class Repository {
                    coalesce((SELECT sum(size) FROM odb.revisions r WHERE r.database = d.name AND r.dbname IS NOT NULL), 0) AS revisions_size,
                    coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
                              WHERE t.database = d.name AND t.number = d.parent), '[]'::json)::text AS tags,
-                   coalesce((SELECT pg_database_size(p.oid) FROM pg_database p WHERE p.datname = d.name), 0) AS size
+                   coalesce((SELECT pg_database_size(p.oid) FROM pg_database p WHERE p.datname = d.name), 0) AS size,
+                   coalesce((SELECT json_agg(s.number ORDER BY s.number) FROM odb.spares s
+                             WHERE s.database = d.name AND s.ready), '[]'::json)::text AS spares,
+                   coalesce((SELECT sum(s.size) FROM odb.spares s WHERE s.database = d.name AND s.ready), 0) AS spares_size,
+                   coalesce((SELECT sum(pg_database_size(p.oid)) FROM odb.discarded x JOIN pg_database p ON p.datname = x.dbname
+                             WHERE x.database = d.name), 0) AS discarded_size
             FROM odb.databases d WHERE d.name = \(database)
             """
         ).first else { throw OdbError.notTracked(database: database) }
@@ -336,7 +366,9 @@ public final class Repository {
             database: database, server: control.server.display, revision: row.int("revision"), parent: row.int("parent"),
             tip: row.int("tip"),
             parentTags: (try? JSONCoding.decoder.decode([String].self, from: Data(row.string("tags").utf8))) ?? [],
-            size: Int64(row.int("size")), revisions: row.int("revisions"), revisionsSize: Int64(row.int("revisions_size")))
+            size: Int64(row.int("size")), revisions: row.int("revisions"), revisionsSize: Int64(row.int("revisions_size")),
+            spares: (try? JSONCoding.decoder.decode([Int].self, from: Data(row.string("spares").utf8))) ?? [],
+            sparesSize: Int64(row.int("spares_size")), discardedSize: Int64(row.int("discarded_size")))
     }
 
     // MARK: Tags
@@ -392,11 +424,17 @@ public final class Repository {
     /// and tags, so `odb log` still reads the same.
     public func purge(_ plan: PurgePlan) async throws -> [Int] {
         try await changing {
+            if try state().protected { throw OdbError.protected(database: database) }
             var dropped: [Int] = []
             for number in plan.revisions {
                 guard let name = try connection.query(
                     "SELECT dbname FROM odb.revisions WHERE database = \(database) AND number = \(number)").first?["dbname"]
                 else { continue }
+                for spare in try connection.query(
+                    "SELECT dbname FROM odb.spares WHERE database = \(database) AND number = \(number)")
+                {
+                    try dropSpare(number: number, name: spare.string("dbname"))
+                }
                 // Drop first, then forget the name: killed between the two, the history points at
                 // a database that is gone (shown as purged), never leaving an orphan on disk.
                 try drop(name)

@@ -16,8 +16,9 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await change.repository(connection, output)
+                let (workspace, repository) = try await change.open(connection, output)
                 let outcome = try await repository.commit(message: message)
+                change.tidy(workspace, repository)
                 try output.emit(outcome) {
                     "Committed revision \(outcome.committed), now at revision \(outcome.revision)"
                 }
@@ -41,8 +42,9 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let target = try revision.map(RevisionArgument.init(parsing:))
-                let repository = try await change.repository(connection, output)
+                let (workspace, repository) = try await change.open(connection, output)
                 let outcome = try await repository.revert(to: target)
+                change.tidy(workspace, repository)
                 try output.emit(outcome) {
                     "Reverted to revision \(outcome.parent), now at revision \(outcome.revision)"
                 }

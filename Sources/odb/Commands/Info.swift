@@ -19,6 +19,10 @@ extension ODB {
                     ]
                     if !info.parentTags.isEmpty { lines.append("tags     : \(info.parentTags.joined(separator: ", "))") }
                     lines.append("size     : \(formatBytes(info.size)), \(info.revisions) revision database\(info.revisions == 1 ? "" : "s") \(formatBytes(info.revisionsSize))")
+                    if !info.spares.isEmpty {
+                        lines.append("spares   : revision\(info.spares.count == 1 ? "" : "s") \(info.spares.map(String.init).joined(separator: ", ")) (\(formatBytes(info.sparesSize)))")
+                    }
+                    if info.discardedSize > 0 { lines.append("to drop  : \(formatBytes(info.discardedSize)) replaced by reverts") }
                     return lines.joined(separator: "\n")
                 }
             }
@@ -65,6 +69,7 @@ extension ODB {
             text += "  \(revision.author)"
             if let size = revision.size, revision.database != nil { text += "  \(formatBytes(size))" } else { text += "  (purged)" }
             if !revision.tags.isEmpty { text += "  [\(revision.tags.joined(separator: ", "))]" }
+            if revision.spare { text += "  (spare)" }
             if !revision.message.isEmpty { text += "  \(revision.message.split(whereSeparator: \.isNewline).first ?? "")" }
             return text
         }

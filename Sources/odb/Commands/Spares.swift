@@ -1,0 +1,59 @@
+import ArgumentParser
+import Revisions
+
+extension ODB {
+    struct Spares: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or set how many ready copies of revisions odb keeps, so that reverting to them is instant.",
+            discussion: """
+                The working database's parent gets the first spare, then tagged revisions, then the newest.
+                odb builds them in the background after each commit and revert; --keep 0 turns them off.
+                """)
+
+        @Option(help: "How many revisions get a spare (0: none).")
+        var keep: Int?
+
+        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            try await failing {
+                let workspace = try await connection.open()
+                let repository = try workspace.repository(connection.database, events: output.report)
+                var policy = try repository.sparePolicy()
+                if let keep {
+                    policy = try await repository.keepSpares(keep)
+                    try workspace.startMaintenance(of: repository.database)
+                }
+                try output.emit(policy) {
+                    var lines = ["keeping \(policy.keep) spare\(policy.keep == 1 ? "" : "s") for \(policy.database)"]
+                    for spare in policy.spares {
+                        let state = spare.ready ? spare.size.map(formatBytes) ?? "ready" : "being built"
+                        lines.append("  revision \(spare.number)  \(spare.database)  \(state)")
+                    }
+                    return lines.joined(separator: "\n")
+                }
+            }
+        }
+    }
+
+    struct Maintain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Drop the databases reverts replaced and build the spares now.",
+            discussion: "odb runs this in the background after commit and revert; it returns at once if another is at it.")
+
+        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            try await failing {
+                let repository = try await connection.open().repository(connection.database, events: output.report)
+                let report = try await repository.maintain()
+                try output.emit(report) {
+                    guard report.ran else { return "another odb is already tidying \(repository.database)" }
+                    return "built \(report.built.count) spare\(report.built.count == 1 ? "" : "s"), dropped \(report.dropped.count) database\(report.dropped.count == 1 ? "" : "s")"
+                }
+            }
+        }
+    }
+}

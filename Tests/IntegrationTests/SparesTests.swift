@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+@testable import Revisions
+
+extension Integration {
+    @Suite struct SparesTests {
+        /// The usual undo: commit, build the parent's spare, break things, revert. The revert is a
+        /// rename swap; the spare is used up and the next maintenance builds it again.
+        @Test func revertSwapsInTheParentsSpare() async throws {
+            try await withSandbox { sandbox in
+                let (database, workspace) = try await sandbox.tracked("spare", rows: [1])
+                let repository = try workspace.repository()
+                _ = try await repository.commit(message: "one")
+                let built = try await repository.maintain()
+                #expect(built.built == [1])
+                #expect(try repository.info().spares == [1])
+                #expect(try repository.log().first?.spare == true)
+
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                let reverted = try await repository.revert(to: nil)
+                #expect(reverted.usedSpare)
+                #expect(try sandbox.rows(database) == [1])
+                #expect(try !sandbox.databases().contains(Names.spareDatabase(database, number: 1)))
+                // The replaced database was dropped before returning (no background worker here).
+                #expect(try sandbox.databases() == [sandbox.control, database, Names.revisionDatabase(database, number: 1)])
+
+                #expect(try await repository.maintain().built == [1])
+                try sandbox.connect(database).query("INSERT INTO t VALUES (3)")
+                #expect(try await repository.revert(to: nil).usedSpare)
+                #expect(try sandbox.rows(database) == [1])
+            }
+        }
+
+        /// In the background mode the replaced database waits, visible, for the worker.
+        @Test func replacedDatabaseIsDroppedByMaintenance() async throws {
+            try await withSandbox { sandbox in
+                let (database, workspace) = try await sandbox.tracked("later", rows: [1])
+                let repository = try workspace.repository(options: .init(background: true))
+                _ = try await repository.commit(message: "")
+                _ = try await repository.revert(to: nil)
+                #expect(try repository.info().discardedSize > 0)
+                #expect(try sandbox.databases().count == 4)
+                let report = try await repository.maintain()
+                #expect(report.dropped.count == 1)
+                #expect(report.built == [1])
+                #expect(try repository.info().discardedSize == 0)
+                #expect(
+                    try sandbox.databases() == [
+                        sandbox.control, database, Names.revisionDatabase(database, number: 1), Names.spareDatabase(database, number: 1),
+                    ])
+            }
+        }
+
+        /// The policy: the parent first, then tagged revisions; 0 drops them all.
+        @Test func policyDecidesWhichRevisionsHaveSpares() async throws {
+            try await withSandbox { sandbox in
+                let (_, workspace) = try await sandbox.tracked("policy", rows: [1])
+                let repository = try workspace.repository()
+                for _ in 1...3 { _ = try await repository.commit(message: "") }
+                _ = try await repository.tag("good", revision: .number(1))
+                _ = try await repository.keepSpares(2)
+                _ = try await repository.maintain()
+                #expect(try repository.info().spares == [1, 3])
+                _ = try await repository.keepSpares(0)
+                _ = try await repository.maintain()
+                #expect(try repository.sparePolicy().spares.isEmpty)
+                await #expect(throws: OdbError.invalidSpareCount(-1)) { try await repository.keepSpares(-1) }
+            }
+        }
+
+        /// A worker killed mid-build leaves an unready row (and maybe its copy): a revert ignores it
+        /// and copies, and the next maintenance drops the leftover and builds afresh.
+        @Test func aSpareLeftHalfBuiltIsNeverUsed() async throws {
+            try await withSandbox { sandbox in
+                let (database, workspace) = try await sandbox.tracked("half", rows: [1])
+                let repository = try workspace.repository()
+                _ = try await repository.commit(message: "")
+                let spare = Names.spareDatabase(database, number: 1)
+                try workspace.control.connection.query(
+                    "INSERT INTO odb.spares (database, number, dbname) VALUES (\(database), 1, \(spare))")
+                try sandbox.connect().query("CREATE DATABASE \(identifier: spare) TEMPLATE \(identifier: Names.revisionDatabase(database, number: 1))")
+                try sandbox.connect(spare).query("INSERT INTO t VALUES (666)")
+
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                #expect(try await repository.revert(to: nil).usedSpare == false)
+                #expect(try sandbox.rows(database) == [1])
+                #expect(try await repository.maintain().built == [1])
+                #expect(try repository.sparePolicy().spares.map(\.ready) == [true])
+                #expect(try await repository.revert(to: nil).usedSpare)
+                #expect(try sandbox.rows(database) == [1])
+            }
+        }
+
+        /// Two workers at once: one builds, the other returns; one spare in the end.
+        @Test func twoWorkersDoNotRace() async throws {
+            try await withSandbox { sandbox in
+                let (_, workspace) = try await sandbox.tracked("race", rows: [1])
+                _ = try await workspace.repository().commit(message: "")
+                let database = workspace.project.currentDatabase
+                let reports = try await withThrowingTaskGroup(of: MaintenanceReport.self) { group in
+                    for _ in 0..<2 { group.addTask { try await sandbox.workspace().repository(database).maintain() } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(reports.flatMap(\.built) == [1])
+                #expect(try workspace.repository().sparePolicy().spares.count == 1)
+            }
+        }
+
+        /// Purging a revision drops its spare too.
+        @Test func purgeDropsSpares() async throws {
+            try await withSandbox { sandbox in
+                let (database, workspace) = try await sandbox.tracked("purge", rows: [1])
+                let repository = try workspace.repository()
+                _ = try await repository.commit(message: "")
+                _ = try await repository.maintain()
+                _ = try await repository.purge(try repository.purgePlan(.all))
+                #expect(try sandbox.databases() == [sandbox.control, database])
+                #expect(try repository.sparePolicy().spares.isEmpty)
+            }
+        }
+    }
+
+    @Suite struct CopyTests {
+        @Test func strategyCanBeChosen() async throws {
+            try await withSandbox { sandbox in
+                let (database, workspace) = try await sandbox.tracked("strategy", rows: [1])
+                for strategy in CopyStrategy.allCases {
+                    let events = EventLog()
+                    let repository = try workspace.repository(options: .init(strategy: strategy), events: events.record)
+                    let target = sandbox.name("copy \(strategy.rawValue)")
+                    let report = try repository.copy(from: database, to: target, frozen: false)
+                    #expect(report.strategy == strategy)
+                    #expect(events.all.contains(.copied(report)))
+                    try sandbox.connect().query("ALTER DATABASE \(identifier: target) WITH ALLOW_CONNECTIONS true")
+                    #expect(try sandbox.rows(target) == [1])
+                }
+            }
+        }
+
+        /// A copy that would leave too little room is refused before anything is made.
+        @Test func copyRefusesToFillTheDisk() async throws {
+            try await withSandbox { sandbox in
+                let (database, workspace) = try await sandbox.tracked("full", rows: [1])
+                let repository = try workspace.repository()
+                let target = sandbox.name("too big")
+                #expect(throws: OdbError.self) { try repository.copy(from: database, to: target, frozen: false, reserve: 1 << 60) }
+                #expect(try !sandbox.databases().contains(target))
+            }
+        }
+
+        /// A long statement calls back while the server works, then returns its rows.
+        @Test func longStatementsReportWhileWaiting() async throws {
+            let connection = try await Sandbox.make().connect()
+            var calls = 0
+            let rows = try connection.query("SELECT pg_sleep(0.5), 42 AS answer", every: .milliseconds(50)) { calls += 1 }
+            #expect(rows.first?.int("answer") == 42)
+            #expect(calls >= 3)
+            #expect(throws: PostgresError.self) {
+                try connection.query("SELECT 1/0", every: .milliseconds(50)) {}
+            }
+            #expect(try connection.query("SELECT 1 AS one").first?.int("one") == 1)
+        }
+    }
+}
