@@ -48,6 +48,8 @@ public final class Workspace {
         for server: Server, environment: [String: String], programs: PostgresPrograms? = nil
     ) async throws -> String {
         guard let cluster = server.cluster else { return server.conninfo }
+        // Running already: no need to look for PostgreSQL's programs (pg_config costs a process or two).
+        if cluster.isInitialized, case .running(_, let port) = cluster.status() { return cluster.conninfo(port: port) }
         let located: PostgresPrograms
         if let programs { located = programs } else { located = try await PostgresPrograms.locate(environment: environment) }
         switch try await cluster.start(programs: located) {

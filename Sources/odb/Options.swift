@@ -84,6 +84,7 @@ struct OutputOptions: ParsableArguments {
         case .copied(let report):
             "copied '\(report.source)' to '\(report.target)' (\(formatBytes(report.size))) "
                 + "with \(report.strategy?.rawValue.uppercased() ?? "FILE_COPY") in \(String(format: "%.2f", report.seconds)) s: \(report.reason)"
+        case .waitingForSpare(let number): "waiting for the spare of revision \(number), which is being built"
         case .usedSpare(let number, let database): "swapped in the spare of revision \(number) (\(database)): a rename, no copy"
         case .builtSpare(let number, let database): "built a spare of revision \(number) (\(database))"
         case .droppedSpare(let number, let database): "dropped the spare of revision \(number) (\(database))"

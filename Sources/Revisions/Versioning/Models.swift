@@ -99,6 +99,7 @@ public enum Event: Sendable, Equatable {
     case copying(CopyProgress)
     case copied(CopyReport)
     case usedSpare(number: Int, database: String)
+    case waitingForSpare(number: Int)
     case builtSpare(number: Int, database: String)
     case droppedSpare(number: Int, database: String)
     case droppedDiscarded(database: String)

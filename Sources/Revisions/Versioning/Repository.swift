@@ -141,7 +141,7 @@ public final class Repository {
             let discarded = try oid(of: database).map { Names.discardedDatabase(database, oid: $0) }
             if let discarded, try databaseExists(discarded) { throw OdbError.nameTaken(database: discarded) }
             let allowConnections = working?.allowConnections ?? recorded.allowConnections
-            let spare = try readySpare(number)
+            let spare = try readySpare(number) ?? awaitSpare(number)
             var ended: [Session] = []
             do {
                 let replacement: String

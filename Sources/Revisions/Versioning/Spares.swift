@@ -44,6 +44,31 @@ extension Repository {
         ).first?["dbname"]
     }
 
+    /// The spare of revision `number` once a worker building it now has finished: waiting for the
+    /// rest of a build is never slower than a copy of one's own. Nil when there is no build under
+    /// way, or its worker went away.
+    func awaitSpare(_ number: Int) throws -> String? {
+        var announced = false
+        while true {
+            guard let row = try connection.query(
+                """
+                SELECT s.dbname, s.ready, EXISTS (
+                    SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
+                      AND l.classid = \(Int64(ControlDatabase.maintenanceLockClass))::oid AND l.objid = hashtext(s.database)::oid
+                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS building
+                FROM odb.spares s WHERE s.database = \(database) AND s.number = \(number)
+                """
+            ).first else { return nil }
+            if row.bool("ready") { return try readySpare(number) }
+            guard row.bool("building") else { return nil }
+            if !announced {
+                events(.waitingForSpare(number: number))
+                announced = true
+            }
+            usleep(20_000)
+        }
+    }
+
     public func sparePolicy() throws -> SparePolicy {
         let keep = try connection.query("SELECT spares FROM odb.databases WHERE name = \(database)").first?.int("spares") ?? 0
         let spares = try connection.query(
@@ -166,11 +191,10 @@ extension Repository {
         try copy(from: source, to: name, frozen: false, reserve: reserve)
         if let recorded = try recordedProperties(number) { try restore(recorded, on: name) }
         let size = try connection.query("SELECT pg_database_size(\(name)) AS size").first?.int("size")
-        let marked = try connection.transaction {
-            try connection.query("SELECT pg_advisory_xact_lock(\(ControlDatabase.lockClass), hashtext(\(database)))")
-            return try connection.query(
-                "UPDATE odb.spares SET ready = true, size = \(size), built_at = now() WHERE dbname = \(name) RETURNING number")
-        }
+        // Not under the repository lock: a revert may be holding it while it waits for this spare.
+        // A purge that dropped the revision meanwhile also deleted the row, and then this drops the copy.
+        let marked = try connection.query(
+            "UPDATE odb.spares SET ready = true, size = \(size), built_at = now() WHERE dbname = \(name) RETURNING number")
         if marked.isEmpty {
             try drop(name)
         } else {
