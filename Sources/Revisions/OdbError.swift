@@ -30,6 +30,8 @@ public enum OdbError: Error, Equatable, Sendable, CustomStringConvertible {
     case controlSchemaTooNew(found: Int, supported: Int)
     case notPermitted(action: String, reason: String)
     case invalidSpareCount(Int)
+    case invalidMessage
+    case noControlDatabase(name: String, server: String)
     case notEnoughSpace(copying: String, needed: String, free: String, path: String)
     case server(action: String, error: String)
 
@@ -93,6 +95,10 @@ public enum OdbError: Error, Equatable, Sendable, CustomStringConvertible {
             "the control database was set up by a newer odb (schema \(found), this odb knows \(supported)); upgrade odb"
         case .notPermitted(let action, let reason):
             "not permitted to \(action): \(reason); connect as a role that may (a superuser, or one with CREATEDB that owns the database)"
+        case .invalidMessage:
+            "a message cannot hold a NUL character; PostgreSQL's text cannot store it"
+        case .noControlDatabase(let name, let server):
+            "no odb control database '\(name)' on \(server); run 'odb init DB' to start tracking a database there, or give --control-db"
         case .invalidSpareCount(let count):
             "cannot keep \(count) spares: give a number from 0 (no spares) to 100"
         case .notEnoughSpace(let source, let needed, let free, let path):

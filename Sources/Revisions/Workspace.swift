@@ -15,6 +15,8 @@ public final class Workspace {
         public var directory = FileManager.default.currentDirectoryPath
         public var environment = ProcessInfo.processInfo.environment
         public var cluster = EmbeddedCluster.Settings()
+        /// Whether a missing control database is created (by `odb init`) or reported.
+        public var createControlDatabase = false
 
         public init(url: String? = nil, controlDatabase: String = ControlDatabase.defaultName) {
             self.url = url
@@ -38,7 +40,8 @@ public final class Workspace {
             url: options.url, environment: options.environment, project: project, settings: options.cluster)
         let conninfo = try await connectionString(for: server, environment: options.environment)
         try Names.validateDatabase(options.controlDatabase)
-        let control = try ControlDatabase.open(server: server, name: options.controlDatabase, conninfo: conninfo)
+        let control = try ControlDatabase.open(
+            server: server, name: options.controlDatabase, conninfo: conninfo, create: options.createControlDatabase)
         return Workspace(project: project, server: server, control: control, conninfo: conninfo, options: options)
     }
 
@@ -82,8 +85,9 @@ public final class Workspace {
 
     /// Starts tracking `database` at revision 1, parent 0, and makes it the project's current one.
     /// Already tracked: changes nothing but the current database. Missing: an error, unless
-    /// `create`, then it is made empty.
-    public func track(_ database: String, create: Bool) throws -> InitOutcome {
+    /// `create`, then it is made empty, journaled so that a kill between recording and creating
+    /// it leaves no tracked database without its database.
+    public func track(_ database: String, create: Bool) async throws -> InitOutcome {
         try Names.validateDatabase(database)
         if database == control.name {
             throw OdbError.invalidDatabaseName(database, reason: "it is odb's control database")
@@ -92,7 +96,7 @@ public final class Workspace {
         let madeByOdb = try !connection.query(
             """
             SELECT 1 FROM odb.revisions WHERE dbname = \(database)
-            UNION ALL SELECT 1 FROM odb.operations WHERE made = \(database) OR replaced = \(database)
+            UNION ALL SELECT 1 FROM odb.operations WHERE kind <> 'init' AND (made = \(database) OR replaced = \(database))
             UNION ALL SELECT 1 FROM odb.spares WHERE dbname = \(database)
             UNION ALL SELECT 1 FROM odb.discarded WHERE dbname = \(database)
             """
@@ -100,26 +104,41 @@ public final class Workspace {
         if madeByOdb {
             throw OdbError.invalidDatabaseName(database, reason: "it is a database odb made for a revision")
         }
-        if let row = try connection.query("SELECT revision, parent FROM odb.databases WHERE name = \(database)").first {
-            try project.setCurrentDatabase(database)
-            return InitOutcome(
-                database: database, created: false, alreadyTracked: true, revision: row.int("revision"), parent: row.int("parent"))
-        }
-        var created = false
-        if try !control.databaseExists(database) {
-            guard create else { throw OdbError.databaseMissing(database: database) }
-            do {
-                try connection.query("CREATE DATABASE \(identifier: database)")
-                created = true
-            } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
-                throw OdbError.notPermitted(action: "create database '\(database)'", reason: error.message)
-            } catch SQLState.duplicateDatabase {
-                // Made by someone else meanwhile: track it as it is.
+        let repository = Repository(database: database, control: control, options: .init(), events: { _ in })
+        return try await control.withLock(on: database, timeout: .seconds(60), events: { _ in }) {
+            if try !connection.query("SELECT 1 FROM odb.databases WHERE name = \(database)").isEmpty {
+                try repository.finishInterrupted()
             }
+            if let row = try connection.query("SELECT revision, parent FROM odb.databases WHERE name = \(database)").first {
+                try project.setCurrentDatabase(database)
+                return InitOutcome(
+                    database: database, created: false, alreadyTracked: true, revision: row.int("revision"), parent: row.int("parent"))
+            }
+            var created = false
+            if try !control.databaseExists(database) {
+                guard create else { throw OdbError.databaseMissing(database: database) }
+                try connection.transaction {
+                    try connection.query("INSERT INTO odb.databases (name, revision, parent) VALUES (\(database), 1, 0)")
+                    try connection.query(
+                        "INSERT INTO odb.operations (database, kind, number, made, allow_connections) VALUES (\(database), 'init', 0, \(database), true)")
+                }
+                repository.reached(.initRecorded)
+                do {
+                    try connection.query("CREATE DATABASE \(identifier: database)")
+                    created = true
+                } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
+                    try connection.query("DELETE FROM odb.databases WHERE name = \(database)")
+                    throw OdbError.notPermitted(action: "create database '\(database)'", reason: error.message)
+                } catch SQLState.duplicateDatabase {
+                    // Made by someone else meanwhile: track it as it is.
+                }
+                repository.reached(.initCreated)
+                try connection.query("DELETE FROM odb.operations WHERE database = \(database)")
+            } else {
+                try connection.query("INSERT INTO odb.databases (name, revision, parent) VALUES (\(database), 1, 0)")
+            }
+            try project.setCurrentDatabase(database)
+            return InitOutcome(database: database, created: created, alreadyTracked: false, revision: 1, parent: 0)
         }
-        try connection.query(
-            "INSERT INTO odb.databases (name, revision, parent) VALUES (\(database), 1, 0) ON CONFLICT (name) DO NOTHING")
-        try project.setCurrentDatabase(database)
-        return InitOutcome(database: database, created: created, alreadyTracked: false, revision: 1, parent: 0)
     }
 }

@@ -25,7 +25,7 @@ extension Integration {
                 let before = try DatabaseProperties.read(database, on: admin)
 
                 let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                _ = try await workspace.track(database, create: false)
                 let repository = try workspace.repository()
                 _ = try await repository.commit(message: "")
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
@@ -171,7 +171,7 @@ extension Integration {
             try await withSandbox { sandbox in
                 let database = try sandbox.makeDatabase("lock", rows: [1])
                 let first = try await sandbox.workspace()
-                _ = try first.track(database, create: false)
+                _ = try await first.track(database, create: false)
                 let second = try await sandbox.workspace()
                 let events = EventLog()
                 let waiting = try second.repository(database, options: .init(lockTimeout: .milliseconds(200)), events: events.record)

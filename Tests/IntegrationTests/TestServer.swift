@@ -69,6 +69,7 @@ struct Sandbox {
     func workspace() async throws -> Workspace {
         var options = Workspace.Options(url: conninfo, controlDatabase: control)
         options.directory = directory
+        options.createControlDatabase = true
         return try await Workspace.open(options)
     }
 
@@ -90,7 +91,7 @@ struct Sandbox {
     func tracked(_ name: String, rows: [Int] = []) async throws -> (database: String, workspace: Workspace) {
         let database = try makeDatabase(name, rows: rows)
         let workspace = try await workspace()
-        _ = try workspace.track(database, create: false)
+        _ = try await workspace.track(database, create: false)
         return (database, workspace)
     }
 

@@ -10,7 +10,7 @@ extension Integration {
             try await withSandbox { sandbox in
                 let database = try sandbox.makeDatabase("demo8", rows: [1])
                 let workspace = try await sandbox.workspace()
-                let initialized = try workspace.track(database, create: false)
+                let initialized = try await workspace.track(database, create: false)
                 #expect(initialized == InitOutcome(database: database, created: false, alreadyTracked: false, revision: 1, parent: 0))
                 #expect(workspace.project.currentDatabase == database)
 
@@ -88,13 +88,13 @@ extension Integration {
             try await withSandbox { sandbox in
                 let workspace = try await sandbox.workspace()
                 let missing = sandbox.name("missing")
-                #expect(throws: OdbError.databaseMissing(database: missing)) { try workspace.track(missing, create: false) }
+                await #expect(throws: OdbError.databaseMissing(database: missing)) { try await workspace.track(missing, create: false) }
                 #expect(try sandbox.databases().contains(missing) == false)
-                let created = try workspace.track(missing, create: true)
+                let created = try await workspace.track(missing, create: true)
                 #expect(created.created)
-                let again = try workspace.track(missing, create: true)
+                let again = try await workspace.track(missing, create: true)
                 #expect(again.alreadyTracked)
-                #expect(throws: OdbError.self) { try workspace.track(sandbox.control, create: false) }
+                await #expect(throws: OdbError.self) { try await workspace.track(sandbox.control, create: false) }
                 #expect(throws: OdbError.notTracked(database: "nope")) { try workspace.repository("nope") }
             }
         }
@@ -104,7 +104,7 @@ extension Integration {
                 let database = try sandbox.makeDatabase("it's \"odd\" %_* ✓ " + String(repeating: "x", count: 34))
                 #expect(database.utf8.count == 63)  // every revision name must be shortened
                 let workspace = try await sandbox.workspace()
-                _ = try workspace.track(database, create: false)
+                _ = try await workspace.track(database, create: false)
                 let repository = try workspace.repository()
                 for number in 1...10 {
                     let outcome = try await repository.commit(message: "it's; DROP TABLE t; --")

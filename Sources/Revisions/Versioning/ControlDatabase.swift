@@ -20,13 +20,15 @@ public final class ControlDatabase {
         self.server = server
     }
 
-    /// Connects to the control database, creating it and its schema when missing.
-    public static func open(server: Server, name: String = defaultName, conninfo: String) throws -> ControlDatabase {
+    /// Connects to the control database, creating it and its schema when missing if `create`
+    /// (only `odb init` does: any other command on a server without one says so).
+    public static func open(server: Server, name: String = defaultName, conninfo: String, create: Bool = true) throws -> ControlDatabase {
         let connection: Connection
         do {
             connection = try Connection(conninfo: conninfo, database: name)
         } catch let error as PostgresError where error.message.contains("database \"\(name)\" does not exist") {
-            try create(name, conninfo: conninfo, server: server)
+            guard create else { throw OdbError.noControlDatabase(name: name, server: server.display) }
+            try Self.create(name, conninfo: conninfo, server: server)
             connection = try connect(conninfo, database: name, server: server)
         } catch let error as PostgresError {
             throw OdbError.cannotConnect(server: server.display, reason: error.message)

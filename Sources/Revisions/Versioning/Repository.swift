@@ -62,6 +62,9 @@ public final class Repository {
         try connection.query("SELECT oid::text AS oid FROM pg_database WHERE datname = \(name)").first?["oid"]
     }
 
+    /// Marks a named step of an operation (see `Step`).
+    func reached(_ step: Step) { step.reached(on: connection) }
+
     /// Runs a change under odb's lock on this database, after finishing whatever an interrupted
     /// odb left behind.
     func changing<T>(_ body: () async throws -> T) async throws -> T {
@@ -76,7 +79,8 @@ public final class Repository {
 
     /// Freezes the working database as revision N (its current number) and moves it to N+1.
     public func commit(message: String) async throws -> CommitOutcome {
-        try await changing {
+        if message.contains("\0") { throw OdbError.invalidMessage }
+        return try await changing {
             let state = try state()
             guard try databaseExists(database) else { throw OdbError.databaseMissing(database: database) }
             let number = state.revision
@@ -86,6 +90,7 @@ public final class Repository {
                 throw OdbError.databaseMissing(database: database)
             }
             try journal(kind: "commit", number: number, made: frozen, replaced: nil, allowConnections: properties.allowConnections)
+            reached(.commitJournaled)
             let ended: [Session]
             do {
                 ended = try control.fence(database, terminate: options.terminate)
@@ -95,7 +100,9 @@ public final class Repository {
             }
             if !ended.isEmpty { events(.endedSessions(database: database, sessions: ended)) }
             do {
+                reached(.commitFenced)
                 try copy(from: database, to: frozen, frozen: true)
+                reached(.commitCopied)
                 let size = try connection.query("SELECT pg_database_size(\(frozen)) AS size").first?.int("size")
                 let json = String(decoding: try JSONCoding.encoder.encode(properties), as: UTF8.self)
                 try connection.transaction {
@@ -147,23 +154,29 @@ public final class Repository {
                 let replacement: String
                 if let spare {
                     try journal(kind: "swap", number: number, made: spare, replaced: discarded, allowConnections: allowConnections)
+                    reached(.revertJournaled)
                     replacement = spare
                 } else {
                     replacement = Names.replacementDatabase(database)
                     if try databaseExists(replacement) { throw OdbError.nameTaken(database: replacement) }
                     try journal(kind: "revert", number: number, made: replacement, replaced: discarded, allowConnections: allowConnections)
+                    reached(.revertJournaled)
                     try copy(from: source, to: replacement, frozen: false)
+                    reached(.revertCopied)
                     try restore(recorded, on: replacement)
+                    reached(.revertRestored)
                 }
                 if working != nil {
                     ended = try control.fence(database, terminate: options.terminate)
                     if !ended.isEmpty { events(.endedSessions(database: database, sessions: ended)) }
                 }
+                reached(.revertFenced)
                 try swap(in: replacement, discarding: working == nil ? nil : discarded, parent: number, recorded: recorded)
             } catch {
                 try? rollBack()
                 throw error
             }
+            reached(.revertSwapped)
             if let spare { events(.usedSpare(number: number, database: spare)) }
             if !options.background { try dropDiscarded() }
             return RevertOutcome(
@@ -201,6 +214,7 @@ public final class Repository {
         for row in try connection.query("SELECT dbname FROM odb.discarded WHERE database = \(database) ORDER BY discarded_at") {
             let name = row.string("dbname")
             try drop(name)
+            reached(.discardDropped)
             try connection.query("DELETE FROM odb.discarded WHERE dbname = \(name)")
             events(.droppedDiscarded(database: name))
         }
@@ -213,18 +227,30 @@ public final class Repository {
     /// is left. Returns what was done, also reported as an event. Every change does this first.
     public func recover() async throws -> String? {
         try await control.withLock(on: database, timeout: options.lockTimeout, events: events) {
-            try finishInterrupted()
+            let outcome = try finishInterrupted()
+            try dropDiscarded()
+            return outcome
         }
     }
 
     @discardableResult
     func finishInterrupted() throws -> String? {
+        try discardAbandonedSpares()
         guard let row = try connection.query(
             "SELECT kind, number, made, replaced, made_oid::text AS made_oid, allow_connections FROM odb.operations WHERE database = \(database)"
         ).first else { return nil }
         let kind = row.string("kind")
         let outcome: String
-        if kind == "revert", let made = row["made_oid"], try oid(of: database) == made {
+        if kind == "init" {
+            // Tracking was recorded before the database was created: keep it if the database exists.
+            if try databaseExists(database) {
+                try connection.query("DELETE FROM odb.operations WHERE database = \(database)")
+                outcome = "completed"
+            } else {
+                try connection.query("DELETE FROM odb.databases WHERE name = \(database)")
+                outcome = "rolled back"
+            }
+        } else if kind == "revert", let made = row["made_oid"], try oid(of: database) == made {
             // Journaled by odb 0.1, whose swap and record were two steps: the swap happened.
             let recorded = try recordedProperties(row.int("number"))
             try control.unfence(database, allowConnections: recorded?.allowConnections ?? row.bool("allow_connections"))
@@ -422,27 +448,43 @@ public final class Repository {
 
     /// Drops the revision databases of a plan. The history keeps their numbers, parents, messages
     /// and tags, so `odb log` still reads the same.
+    ///
+    /// The revisions are forgotten first, in one transaction that moves their databases (and
+    /// their spares) to the discarded list; then they are dropped. Killed in between, the next odb
+    /// drops the rest: no revision ever names a database that is gone.
     public func purge(_ plan: PurgePlan) async throws -> [Int] {
         try await changing {
             if try state().protected { throw OdbError.protected(database: database) }
-            var dropped: [Int] = []
-            for number in plan.revisions {
-                guard let name = try connection.query(
-                    "SELECT dbname FROM odb.revisions WHERE database = \(database) AND number = \(number)").first?["dbname"]
-                else { continue }
-                for spare in try connection.query(
-                    "SELECT dbname FROM odb.spares WHERE database = \(database) AND number = \(number)")
-                {
-                    try dropSpare(number: number, name: spare.string("dbname"))
+            let forgotten: [(number: Int, name: String)] = try connection.transaction {
+                var forgotten: [(Int, String)] = []
+                for number in plan.revisions {
+                    guard let name = try connection.query(
+                        "SELECT dbname FROM odb.revisions WHERE database = \(database) AND number = \(number) FOR UPDATE"
+                    ).first?["dbname"] else { continue }
+                    try connection.query(
+                        """
+                        WITH gone AS (DELETE FROM odb.spares WHERE database = \(database) AND number = \(number) RETURNING dbname)
+                        INSERT INTO odb.discarded (dbname, database) SELECT dbname, \(database) FROM gone
+                        """)
+                    try connection.query("INSERT INTO odb.discarded (dbname, database) VALUES (\(name), \(database))")
+                    try connection.query("UPDATE odb.revisions SET dbname = NULL WHERE database = \(database) AND number = \(number)")
+                    forgotten.append((number, name))
                 }
-                // Drop first, then forget the name: killed between the two, the history points at
-                // a database that is gone (shown as purged), never leaving an orphan on disk.
-                try drop(name)
-                try connection.query("UPDATE odb.revisions SET dbname = NULL WHERE database = \(database) AND number = \(number)")
-                events(.droppedRevision(number: number, database: name))
-                dropped.append(number)
+                return forgotten
             }
-            return dropped
+            reached(.purgeForgotten)
+            try dropDiscarded()
+            for (number, name) in forgotten { events(.droppedRevision(number: number, database: name)) }
+            return forgotten.map(\.number)
+        }
+    }
+
+    // MARK: Protection
+
+    /// Marks the database protected (revert and purge refuse to touch it), or not.
+    public func protect(_ on: Bool) async throws {
+        try await control.withLock(on: database, timeout: options.lockTimeout, events: events) {
+            try connection.query("UPDATE odb.databases SET protected = \(on) WHERE name = \(database)")
         }
     }
 

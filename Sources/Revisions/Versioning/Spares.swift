@@ -171,6 +171,7 @@ extension Repository {
                 return (missing.number, missing.source, name)
             }
             guard let next else { return }
+            reached(.spareClaimed)
             do {
                 try build(next.name, of: next.number, from: next.source)
             } catch let error as OdbError {
@@ -189,6 +190,7 @@ extension Repository {
     private func build(_ name: String, of number: Int, from source: String) throws {
         let reserve = control.storage().totalBytes().map { $0 / 10 } ?? 0
         try copy(from: source, to: name, frozen: false, reserve: reserve)
+        reached(.spareCopied)
         if let recorded = try recordedProperties(number) { try restore(recorded, on: name) }
         let size = try connection.query("SELECT pg_database_size(\(name)) AS size").first?.int("size")
         // Not under the repository lock: a revert may be holding it while it waits for this spare.
@@ -202,9 +204,32 @@ extension Repository {
         }
     }
 
+    /// Forgets a spare and drops it: moved to the discarded list first, in one statement, so
+    /// that no spare row ever names a database that is gone.
     func dropSpare(number: Int, name: String) throws {
+        try connection.query(
+            """
+            WITH gone AS (DELETE FROM odb.spares WHERE dbname = \(name) RETURNING dbname, database)
+            INSERT INTO odb.discarded (dbname, database) SELECT dbname, database FROM gone ON CONFLICT DO NOTHING
+            """)
         try drop(name)
-        try connection.query("DELETE FROM odb.spares WHERE dbname = \(name)")
+        try connection.query("DELETE FROM odb.discarded WHERE dbname = \(name)")
         events(.droppedSpare(number: number, database: name))
+    }
+
+    /// Spares left half-built by a worker that is gone (no one holds the maintenance lock): moved
+    /// to the discarded list, for the next worker or `odb recover` to drop. One query when there
+    /// are none, so every command can afford it.
+    func discardAbandonedSpares() throws {
+        try connection.query(
+            """
+            WITH gone AS (
+                DELETE FROM odb.spares s WHERE s.database = \(database) AND NOT s.ready AND NOT EXISTS (
+                    SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
+                      AND l.classid = \(Int64(ControlDatabase.maintenanceLockClass))::oid AND l.objid = hashtext(s.database)::oid
+                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                RETURNING s.dbname, s.database)
+            INSERT INTO odb.discarded (dbname, database) SELECT dbname, database FROM gone ON CONFLICT DO NOTHING
+            """)
     }
 }
