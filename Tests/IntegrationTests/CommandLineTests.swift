@@ -7,15 +7,8 @@ import Testing
 /// command lines.
 extension Integration {
     @Suite struct CommandLineTests {
-        static var executable: String {
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("odb").path
-        }
-
         func odb(_ sandbox: Sandbox, _ arguments: [String], url: String? = nil) async throws -> ProgramResult {
-            try await Programs.run(
-                Self.executable,
-                [arguments[0], "--url", url ?? sandbox.conninfo, "--control-db", sandbox.control] + arguments.dropFirst(),
-                environment: ["ODB_URL": nil, "PGHOST": nil], workingDirectory: sandbox.directory)
+            try await sandbox.odb(arguments, url: url)
         }
 
         @Test func wholeCycle() async throws {

@@ -95,6 +95,30 @@ struct Sandbox {
         return (database, workspace)
     }
 
+    /// The built `odb` executable, next to the test bundle.
+    static var executable: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("odb").path
+    }
+
+    /// Runs `odb ARGUMENTS` on this sandbox's server and control database, as a user would, with
+    /// no background worker unless `environment` asks for one.
+    func odb(_ arguments: [String], url: String? = nil, environment: [String: String?] = [:]) async throws -> ProgramResult {
+        let base: [String: String?] = ["ODB_URL": nil, "PGHOST": nil, "ODB_BACKGROUND": "0", "ODB_FAULT": nil]
+        return try await Programs.run(
+            Self.executable,
+            [arguments[0], "--url", url ?? conninfo, "--control-db", control] + arguments.dropFirst(),
+            environment: base.merging(environment) { $1 }, workingDirectory: directory)
+    }
+
+    /// The rows of a frozen revision database, read through a throwaway copy.
+    func frozenRows(_ revision: String) throws -> [Int] {
+        let copy = name("peek")
+        let connection = try connect()
+        try connection.query("CREATE DATABASE \(identifier: copy) TEMPLATE \(identifier: revision)")
+        defer { _ = try? connection.query("DROP DATABASE \(identifier: copy)") }
+        return try rows(copy)
+    }
+
     func rows(_ database: String) throws -> [Int] {
         try connect(database).query("SELECT x FROM t ORDER BY x").map { $0.int("x") }
     }

@@ -18,7 +18,6 @@ public enum Step: String, CaseIterable, Sendable {
     case revertFenced = "revert.fenced"
     case revertSwapped = "revert.swapped"
     case purgeForgotten = "purge.forgotten"
-    case purgeDropped = "purge.dropped"
     case initRecorded = "init.recorded"
     case initCreated = "init.created"
     case spareClaimed = "spare.claimed"
