@@ -73,9 +73,9 @@ extension Integration {
                 if test.step.operation == "init" {
                     // Whether the kill left it tracked or not, init finishes the job.
                     try await expectSuccess(sandbox.odb(["init", fresh, "--create"]))
-                    try expectConsistent(sandbox, fresh, states: [], table: false)
+                    try sandbox.expectConsistent(fresh, states: [], table: false)
                 }
-                try expectConsistent(sandbox, database, states: states)
+                try sandbox.expectConsistent(database, states: states, revisions: [[1], [1, 2], [1, 2, 3]] + states)
 
                 // And odb goes on working.
                 let before = try sandbox.rows(database)
@@ -83,42 +83,6 @@ extension Integration {
                 try sandbox.connect(database).query("INSERT INTO t VALUES (99)")
                 try await expectSuccess(sandbox.odb(["revert", "-d", database]))
                 #expect(try sandbox.rows(database) == before)
-            }
-        }
-
-        func expectSuccess(_ result: ProgramResult, sourceLocation: SourceLocation = #_sourceLocation) throws {
-            #expect(result.succeeded, "\(result.status): \(result.errorOutput)", sourceLocation: sourceLocation)
-        }
-
-        func expectConsistent(_ sandbox: Sandbox, _ database: String, states: [[Int]], table: Bool = true) throws {
-            let connection = try sandbox.connect(sandbox.control)
-            // The working database exists, accepts connections, and holds one whole state.
-            let working = try sandbox.connect(database)
-            if table {
-                let rows = try working.query("SELECT x FROM t ORDER BY x").map { $0.int("x") }
-                #expect(states.contains(rows), "working database holds \(rows)")
-            }
-            #expect(try connection.query("SELECT count(*) AS n FROM odb.operations").first?.int("n") == 0)
-            #expect(try connection.query("SELECT count(*) AS n FROM odb.discarded").first?.int("n") == 0)
-            #expect(try connection.query("SELECT count(*) AS n FROM odb.spares WHERE NOT ready").first?.int("n") == 0)
-            // Every revision's database exists and is frozen; every odb-made database is known.
-            let catalog = Dictionary(
-                uniqueKeysWithValues: try connection.query("SELECT datname, datallowconn, datistemplate FROM pg_database").map {
-                    ($0.string("datname"), (allow: $0.bool("datallowconn"), template: $0.bool("datistemplate")))
-                })
-            let revisions = try connection.query("SELECT dbname FROM odb.revisions WHERE dbname IS NOT NULL").map { $0.string("dbname") }
-            for revision in revisions {
-                #expect(catalog[revision].map { !$0.allow && $0.template } == true, "revision database \(revision)")
-            }
-            let spares = try connection.query("SELECT dbname FROM odb.spares").map { $0.string("dbname") }
-            for spare in spares { #expect(catalog[spare] != nil, "spare \(spare)") }
-            let tracked = try connection.query("SELECT name FROM odb.databases").map { $0.string("name") }
-            let known = Set(revisions + spares + tracked + [sandbox.control])
-            #expect(try sandbox.databases().subtracting(known).isEmpty)
-            // Revisions hold what was committed.
-            for row in try connection.query("SELECT number, dbname FROM odb.revisions WHERE database = \(database) AND dbname IS NOT NULL") where table {
-                let expected = [[1], [1, 2], [1, 2, 3]] + states
-                #expect(expected.contains(try sandbox.frozenRows(row.string("dbname"))))
             }
         }
     }

@@ -119,6 +119,18 @@ struct Sandbox {
         return try rows(copy)
     }
 
+    /// Waits until no background `odb maintain` of this sandbox holds its lock.
+    func waitForWorkers(deadline: Duration = .seconds(120)) async throws {
+        let connection = try connect(control)
+        let end = ContinuousClock.now + deadline
+        while try !connection.query(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = \(Int64(ControlDatabase.maintenanceLockClass))::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ).isEmpty {
+            guard ContinuousClock.now < end else { throw OdbError.busy(database: control, holder: "a background worker") }
+            try await Task.sleep(for: .milliseconds(10))  // the poll's interval, under the deadline above
+        }
+    }
+
     func rows(_ database: String) throws -> [Int] {
         try connect(database).query("SELECT x FROM t ORDER BY x").map { $0.int("x") }
     }
