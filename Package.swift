@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // Property-based tests over hostile names and arguments (tests only).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // libpq, found through pkg-config: Debian keeps libpq-fe.h off the default include path.
@@ -36,8 +38,12 @@ let package = Package(
             ]
         ),
         // Fast tests that need no server.
-        .testTarget(name: "RevisionsTests", dependencies: ["Revisions"]),
+        .testTarget(
+            name: "RevisionsTests",
+            dependencies: ["Revisions", .product(name: "PropertyBased", package: "swift-property-based")]),
         // Tests against real PostgreSQL clusters that the tests start themselves.
-        .testTarget(name: "IntegrationTests", dependencies: ["Revisions"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Revisions", .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )

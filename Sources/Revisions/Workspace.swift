@@ -52,7 +52,7 @@ public final class Workspace {
     ) async throws -> String {
         guard let cluster = server.cluster else { return server.conninfo }
         // Running already: no need to look for PostgreSQL's programs (pg_config costs a process or two).
-        if cluster.isInitialized, case .running(_, let port) = cluster.status() { return cluster.conninfo(port: port) }
+        if let port = cluster.readyPort() { return cluster.conninfo(port: port) }
         let located: PostgresPrograms
         if let programs { located = programs } else { located = try await PostgresPrograms.locate(environment: environment) }
         switch try await cluster.start(programs: located) {
@@ -91,6 +91,9 @@ public final class Workspace {
         try Names.validateDatabase(database)
         if database == control.name {
             throw OdbError.invalidDatabaseName(database, reason: "it is odb's control database")
+        }
+        if ["template0", "template1"].contains(database) {
+            throw OdbError.invalidDatabaseName(database, reason: "it is the template every CREATE DATABASE starts from")
         }
         let connection = control.connection
         let madeByOdb = try !connection.query(

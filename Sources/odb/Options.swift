@@ -140,8 +140,22 @@ func failing(_ body: () async throws -> Void) async throws {
 }
 
 func fail(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data("odb: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("odb: \(oneLine(message))\n".utf8))
     return ExitCode.failure
+}
+
+/// An error message as one line: control characters a user typed (newlines, escape sequences)
+/// are shown escaped, so they can neither split the line nor drive the terminal.
+func oneLine(_ message: String) -> String {
+    var line = ""
+    for scalar in message.unicodeScalars {
+        if scalar.properties.generalCategory == .control {
+            line += scalar.escaped(asASCII: true)
+        } else {
+            line.unicodeScalars.append(scalar)
+        }
+    }
+    return line
 }
 
 func formatBytes(_ bytes: Int64) -> String {

@@ -206,6 +206,17 @@ public struct EmbeddedCluster: Sendable {
     // MARK: Files
 
     /// The postmaster's pid and port from `postmaster.pid`, if the file is there.
+    /// The port of a postmaster that says it is ready (line 8 of `postmaster.pid`) and is alive:
+    /// enough to connect, without a connection to check first.
+    public func readyPort() -> Int? {
+        guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 7, lines[7].trimmingCharacters(in: .whitespaces) == "ready",
+            let pid = Int32(lines[0]), let port = Int(lines[3]), processIsPostgres(pid)
+        else { return nil }
+        return port
+    }
+
     func postmaster() -> (pid: Int32, port: Int)? {
         guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8) else { return nil }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
