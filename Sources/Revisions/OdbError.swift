@@ -31,6 +31,8 @@ public enum OdbError: Error, Equatable, Sendable, CustomStringConvertible {
     case notPermitted(action: String, reason: String)
     case invalidSpareCount(Int)
     case invalidMessage
+    case connectionLost(reason: String)
+    case revisionInUse(database: String, sessions: String)
     case noControlDatabase(name: String, server: String)
     case notEnoughSpace(copying: String, needed: String, free: String, path: String)
     case server(action: String, error: String)
@@ -95,6 +97,10 @@ public enum OdbError: Error, Equatable, Sendable, CustomStringConvertible {
             "the control database was set up by a newer odb (schema \(found), this odb knows \(supported)); upgrade odb"
         case .notPermitted(let action, let reason):
             "not permitted to \(action): \(reason); connect as a role that may (a superuser, or one with CREATEDB that owns the database)"
+        case .revisionInUse(let database, let sessions):
+            "the revision database '\(database)' is open (\(sessions)), so PostgreSQL cannot copy it; odb never ends those sessions: close them, and make it read-only again with ALTER DATABASE … ALLOW_CONNECTIONS false"
+        case .connectionLost(let reason):
+            "lost the connection to the server (\(reason)); run the command again: odb finishes or undoes what was interrupted"
         case .invalidMessage:
             "a message cannot hold a NUL character; PostgreSQL's text cannot store it"
         case .noControlDatabase(let name, let server):
@@ -106,5 +112,16 @@ public enum OdbError: Error, Equatable, Sendable, CustomStringConvertible {
         case .server(let action, let error):
             "could not \(action): \(error)"
         }
+    }
+}
+
+extension OdbError {
+    /// The error for a server that went away mid-command (restarted, crashed, or the session
+    /// ended by an administrator); nil for any other error.
+    public init?(lostConnection error: PostgresError) {
+        let lost = error.sqlState == .connectionFailure || error.sqlState?.errorClass == "08"
+            || error.sqlState?.rawValue.hasPrefix("57P") == true
+        guard lost else { return nil }
+        self = .connectionLost(reason: error.message)
     }
 }

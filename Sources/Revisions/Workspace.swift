@@ -68,6 +68,7 @@ public final class Workspace {
         guard let name = database ?? project.currentDatabase else { throw OdbError.noCurrentDatabase }
         let repository = Repository(database: name, control: control, options: options, events: events)
         _ = try repository.state()
+        try repository.recoverIfAbandoned()
         return repository
     }
 

@@ -129,7 +129,7 @@ func failing(_ body: () async throws -> Void) async throws {
     } catch let error as OdbError {
         throw fail(error.description)
     } catch let error as PostgresError {
-        throw fail(error.description)
+        throw fail(OdbError(lostConnection: error)?.description ?? error.description)
     } catch let error as ExitCode {
         throw error
     } catch let error as CleanExit {

@@ -139,12 +139,25 @@ struct Sandbox {
         Set(try connect().query("SELECT datname FROM pg_database WHERE left(datname, \(prefix.count)) = \(prefix)").map { $0.string("datname") })
     }
 
-    /// Drops every database of this test and its project folder.
+    /// A login role of this test (dropped by `close()`), with a password when given.
+    func makeRole(_ name: String, _ attributes: String = "", password: String? = nil) throws -> String {
+        let role = prefix + "_" + name
+        let connection = try connect()
+        let secret = try password.map { " PASSWORD " + (try connection.quoteLiteral($0)) } ?? ""
+        try connection.query("CREATE ROLE \(identifier: role) LOGIN \(unsafeRaw: attributes)\(unsafeRaw: secret)")
+        return role
+    }
+
+    /// Drops every database and role of this test and its project folder.
     func close() throws {
         let connection = try connect()
         for name in try databases() {
             try connection.query("ALTER DATABASE \(identifier: name) WITH IS_TEMPLATE false")
             try connection.query("DROP DATABASE \(identifier: name) WITH (FORCE)")
+        }
+        for role in try connection.query("SELECT rolname FROM pg_roles WHERE left(rolname, \(prefix.count)) = \(prefix)") {
+            try connection.query("DROP OWNED BY \(identifier: role.string("rolname"))")
+            try connection.query("DROP ROLE \(identifier: role.string("rolname"))")
         }
         try? FileManager.default.removeItem(atPath: directory)
     }

@@ -177,8 +177,10 @@ extension Repository {
             switch error.sqlState {
             case .insufficientPrivilege?:
                 throw OdbError.notPermitted(action: "create database '\(target)'", reason: error.message)
-            case .objectInUse?:
+            case .objectInUse? where source == database:
                 throw OdbError.connectionsOpen(database: source, sessions: error.detail ?? error.message)
+            case .objectInUse?:
+                throw OdbError.revisionInUse(database: source, sessions: error.detail ?? error.message)
             case .diskFull?:
                 throw OdbError.notEnoughSpace(
                     copying: source, needed: CopyStrategy.describe(needed), free: "none", path: storage.dataDirectory ?? "the server")

@@ -233,6 +233,24 @@ public final class Repository {
         }
     }
 
+    /// Finishes an operation a killed odb left, when no odb is at work on this database: every
+    /// command, reading ones too, starts with this. One query when there is nothing to do; it
+    /// never waits for an odb that is still working.
+    func recoverIfAbandoned() throws {
+        let pending = try connection.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM odb.operations WHERE database = \(database))
+                OR EXISTS (SELECT 1 FROM odb.spares WHERE database = \(database) AND NOT ready) AS pending
+            """
+        ).first?.bool("pending") ?? false
+        guard pending,
+            try connection.query("SELECT pg_try_advisory_lock(\(ControlDatabase.lockClass), hashtext(\(database))) AS ok").first?
+                .bool("ok") == true
+        else { return }
+        defer { _ = try? connection.query("SELECT pg_advisory_unlock(\(ControlDatabase.lockClass), hashtext(\(database)))") }
+        try finishInterrupted()
+    }
+
     @discardableResult
     func finishInterrupted() throws -> String? {
         try discardAbandonedSpares()

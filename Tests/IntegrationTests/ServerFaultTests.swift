@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+
+@testable import Revisions
+
+/// What the server or its roles refuse: each gets one line saying what happened and what to do,
+/// and nothing changes.
+extension Integration {
+    @Suite struct ServerFaultTests {
+        /// The one line a failed command must print, and what must not be in it.
+        func expectOneLine(_ result: ProgramResult, containing: String, secret: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(result.status == "exit status 1", "\(result.status)", sourceLocation: sourceLocation)
+            #expect(result.errorOutput.hasPrefix("odb: "), sourceLocation: sourceLocation)
+            #expect(result.errorOutput.split(separator: "\n").count == 1, "\(result.errorOutput)", sourceLocation: sourceLocation)
+            #expect(result.errorOutput.contains(containing), "\(result.errorOutput)", sourceLocation: sourceLocation)
+            if let secret { #expect(!(result.errorOutput + result.output).contains(secret), sourceLocation: sourceLocation) }
+        }
+
+        /// The sandbox's conninfo with another user (and password).
+        func conninfo(_ sandbox: Sandbox, user: String, password: String? = nil) -> String {
+            var options = parsedOptions(sandbox.conninfo)
+            options["user"] = user
+            options["password"] = password
+            return options.sorted { $0.key < $1.key }.map { "\($0.key)=\(quoteConninfo($0.value))" }.joined(separator: " ")
+        }
+
+        @Test func wrongPasswordNeverShowsAPassword() async throws {
+            try await withSandbox { sandbox in
+                let secret = "Sup3r-S3cret!"
+                let role = try sandbox.makeRole("pw", "SUPERUSER", password: secret)
+                // This role, and only it, must give a password on the socket.
+                let admin = try sandbox.connect()
+                let file = try #require(try admin.query("SHOW hba_file").first?.string("hba_file"))
+                let original = try String(contentsOfFile: file, encoding: .utf8)
+                try ("local all \(role) scram-sha-256\n" + original).write(toFile: file, atomically: false, encoding: .utf8)
+                defer {
+                    try? original.write(toFile: file, atomically: false, encoding: .utf8)
+                    _ = try? admin.query("SELECT pg_reload_conf()")
+                }
+                try admin.query("SELECT pg_reload_conf()")
+                let deadline = ContinuousClock.now + .seconds(10)
+                while (try? Connection(conninfo: conninfo(sandbox, user: role))) != nil {
+                    guard ContinuousClock.now < deadline else { Issue.record("pg_hba.conf was not reloaded"); return }
+                    try await Task.sleep(for: .milliseconds(10))  // the poll's interval
+                }
+
+                let wrong = try await sandbox.odb(["init", "x"], url: conninfo(sandbox, user: role, password: "not-" + secret))
+                expectOneLine(wrong, containing: "password authentication failed", secret: secret)
+                let database = try sandbox.makeDatabase("pw", rows: [1])
+                let url = conninfo(sandbox, user: role, password: secret)
+                for arguments in [["init", database], ["commit", "-m", "x"], ["info"], ["log"], ["url"]] {
+                    let result = try await sandbox.odb(arguments, url: url)
+                    #expect(result.succeeded, "\(arguments): \(result.errorOutput)")
+                    #expect(!(result.output + result.errorOutput).contains(secret), "\(arguments)")
+                }
+                // Nor in odb's own files.
+                let files = FileManager.default.enumerator(atPath: sandbox.directory)?.allObjects as? [String] ?? []
+                for name in files {
+                    let text = (try? String(contentsOfFile: sandbox.directory + "/" + name, encoding: .utf8)) ?? ""
+                    #expect(!text.contains(secret), "\(name)")
+                }
+            }
+        }
+
+        @Test func roleWithoutCreateDatabase() async throws {
+            try await withSandbox { sandbox in
+                let (database, workspace) = try await sandbox.tracked("nocreate", rows: [1])
+                let role = try sandbox.makeRole("nocreate")
+                let admin = try sandbox.connect(sandbox.control)
+                try admin.query("GRANT USAGE ON SCHEMA odb TO \(identifier: role)")
+                try admin.query("GRANT ALL ON ALL TABLES IN SCHEMA odb TO \(identifier: role)")
+                try admin.query("ALTER DATABASE \(identifier: database) OWNER TO \(identifier: role)")
+
+                let result = try await sandbox.odb(["commit", "-d", database], url: conninfo(sandbox, user: role))
+                expectOneLine(result, containing: "not permitted to create database")
+                #expect(try workspace.repository(database).info().revision == 1)
+                #expect(try sandbox.rows(database) == [1])
+                try sandbox.expectConsistent(database, states: [[1]])
+            }
+        }
+
+        @Test func roleThatMayNotEndOthersSessions() async throws {
+            try await withSandbox { sandbox in
+                let (database, _) = try await sandbox.tracked("nosignal", rows: [1])
+                let role = try sandbox.makeRole("nosignal", "CREATEDB")
+                let admin = try sandbox.connect(sandbox.control)
+                try admin.query("GRANT USAGE ON SCHEMA odb TO \(identifier: role)")
+                try admin.query("GRANT ALL ON ALL TABLES IN SCHEMA odb TO \(identifier: role)")
+                try admin.query("ALTER DATABASE \(identifier: database) OWNER TO \(identifier: role)")
+                let superuserSession = try sandbox.connect(database)
+
+                let result = try await sandbox.odb(["commit", "-d", database], url: conninfo(sandbox, user: role))
+                expectOneLine(result, containing: "not permitted to end the sessions")
+                #expect(try superuserSession.query("SELECT 1 AS one").first?.int("one") == 1)
+                try sandbox.expectConsistent(database, states: [[1]])
+            }
+        }
+
+        @Test func missingControlDatabase() async throws {
+            try await withSandbox { sandbox in
+                let before = try sandbox.databases()
+                let result = try await sandbox.odb(["info", "-d", "anything"])
+                expectOneLine(result, containing: "no odb control database")
+                #expect(try sandbox.databases() == before)
+            }
+        }
+
+        @Test func controlSchemaFromANewerOdb() async throws {
+            try await withSandbox { sandbox in
+                let (database, _) = try await sandbox.tracked("newer", rows: [1])
+                try sandbox.connect(sandbox.control).query("UPDATE odb.schema_version SET version = 99")
+                for arguments in [["info"], ["commit"], ["revert"]] {
+                    expectOneLine(try await sandbox.odb(arguments + ["-d", database]), containing: "upgrade odb")
+                }
+                #expect(try sandbox.connect(sandbox.control).query("SELECT version FROM odb.schema_version").first?.int("version") == 99)
+                #expect(try sandbox.rows(database) == [1])
+            }
+        }
+
+        /// Someone opened a revision database (after letting connections in by hand): the revert
+        /// says so and changes nothing; odb never ends sessions on a revision.
+        @Test func revisionHeldOpen() async throws {
+            try await withSandbox { sandbox in
+                let (database, workspace) = try await sandbox.tracked("held", rows: [1])
+                let revision = try await workspace.repository().commit(message: "").revisionDatabase
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                try sandbox.connect().query("ALTER DATABASE \(identifier: revision) WITH ALLOW_CONNECTIONS true")
+                let holder = try sandbox.connect(revision)
+
+                expectOneLine(try await sandbox.odb(["revert", "1", "-d", database]), containing: "is open")
+                #expect(try holder.query("SELECT 1 AS one").first?.int("one") == 1)
+                #expect(try sandbox.rows(database) == [1, 2])
+                #expect(try sandbox.connect(sandbox.control).query("SELECT count(*) AS n FROM odb.operations").first?.int("n") == 0)
+                #expect(try !sandbox.databases().contains(Names.replacementDatabase(database)))
+            }
+        }
+
+        /// The server goes away between commands and mid-command (its sessions ended, as a
+        /// restart does): one line, and the next command finds everything as it was.
+        @Test func serverGoneMidCommand() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("gone", rows: [1])
+                try await expectSuccess(sandbox.odb(["init", database]))
+                let result = try await sandbox.odb(["commit"], environment: ["ODB_FAULT": "commit.copied:disconnect"])
+                expectOneLine(result, containing: "lost the connection")
+                try await expectSuccess(sandbox.odb(["info"]))
+                try sandbox.expectConsistent(database, states: [[1]])
+                expectOneLine(try await sandbox.odb(["info"], url: "host=/nonexistent port=1"), containing: "cannot connect")
+            }
+        }
+
+        /// The production guard: a protected database can be committed but never reverted or
+        /// purged, until the protection is lifted.
+        @Test func protectedDatabaseRefusesRevertAndPurge() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("prod", rows: [1])
+                try await expectSuccess(sandbox.odb(["init", database]))
+                try await expectSuccess(sandbox.odb(["commit"]))
+                try await expectSuccess(sandbox.odb(["protect"]))
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                expectOneLine(try await sandbox.odb(["revert"]), containing: "is protected")
+                expectOneLine(try await sandbox.odb(["purge", "all", "-y"]), containing: "is protected")
+                try await expectSuccess(sandbox.odb(["commit"]))
+                #expect(try sandbox.rows(database) == [1, 2])
+                try await expectSuccess(sandbox.odb(["protect", "--off"]))
+                try await expectSuccess(sandbox.odb(["revert", "1"]))
+                #expect(try sandbox.rows(database) == [1])
+            }
+        }
+    }
+}
