@@ -119,7 +119,8 @@ extension OdbError {
     /// The error for a server that went away mid-command (restarted, crashed, or the session
     /// ended by an administrator); nil for any other error.
     public init?(lostConnection error: PostgresError) {
-        let lost = error.sqlState == .connectionFailure || error.sqlState?.errorClass == "08"
+        let lost =
+            error.sqlState == .connectionFailure || error.sqlState?.errorClass == "08"
             || error.sqlState?.rawValue.hasPrefix("57P") == true
         guard lost else { return nil }
         self = .connectionLost(reason: error.message)

@@ -108,15 +108,17 @@ public final class Workspace {
         if madeByOdb {
             throw OdbError.invalidDatabaseName(database, reason: "it is a database odb made for a revision")
         }
-        let repository = Repository(database: database, control: control, options: .init(), events: { _ in })
-        return try await control.withLock(on: database, timeout: .seconds(60), events: { _ in }) {
+        let quiet: (Event) -> Void = { _ in }
+        let repository = Repository(database: database, control: control, options: .init(), events: quiet)
+        return try await control.withLock(on: database, timeout: .seconds(60), events: quiet) {
             if try !connection.query("SELECT 1 FROM odb.databases WHERE name = \(database)").isEmpty {
                 try repository.finishInterrupted()
             }
             if let row = try connection.query("SELECT revision, parent FROM odb.databases WHERE name = \(database)").first {
                 try project.setCurrentDatabase(database)
                 return InitOutcome(
-                    database: database, created: false, alreadyTracked: true, revision: row.int("revision"), parent: row.int("parent"))
+                    database: database, created: false, alreadyTracked: true, revision: row.int("revision"),
+                    parent: row.int("parent"))
             }
             var created = false
             if try !control.databaseExists(database) {
@@ -124,7 +126,8 @@ public final class Workspace {
                 try connection.transaction {
                     try connection.query("INSERT INTO odb.databases (name, revision, parent) VALUES (\(database), 1, 0)")
                     try connection.query(
-                        "INSERT INTO odb.operations (database, kind, number, made, allow_connections) VALUES (\(database), 'init', 0, \(database), true)")
+                        "INSERT INTO odb.operations (database, kind, number, made, allow_connections) VALUES (\(database), 'init', 0, \(database), true)"
+                    )
                 }
                 repository.reached(.initRecorded)
                 do {

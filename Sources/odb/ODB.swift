@@ -30,7 +30,8 @@ struct ODB: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }
-            let message = self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid arguments"
+            let message =
+                self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid arguments"
             FileHandle.standardError.write(Data("odb: \(oneLine(message)) (see 'odb help')\n".utf8))
             Foundation.exit(code.rawValue)
         }

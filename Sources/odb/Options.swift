@@ -15,7 +15,9 @@ struct ConnectionOptions: ParsableArguments {
 
 /// Which server and control database a command works on.
 struct ServerOptions: ParsableArguments {
-    @Option(name: .long, help: "Connection URL or conninfo of the server (default: ODB_URL, then PG* variables, then the embedded cluster).")
+    @Option(
+        name: .long,
+        help: "Connection URL or conninfo of the server (default: ODB_URL, then PG* variables, then the embedded cluster).")
     var url: String?
 
     @Option(name: .customLong("control-db"), help: "The database holding odb's metadata.")
@@ -60,7 +62,8 @@ struct OutputOptions: ParsableArguments {
         case .waitingForLock(let database, let holder):
             line = "waiting for another odb (\(holder)) working on '\(database)'…"
         case .endedSessions(let database, let sessions):
-            line = "ended \(sessions.count) connection\(sessions.count == 1 ? "" : "s") to '\(database)': "
+            line =
+                "ended \(sessions.count) connection\(sessions.count == 1 ? "" : "s") to '\(database)': "
                 + sessions.map(\.description).joined(separator: ", ")
         case .recovered(let database, let operation, let outcome):
             line = "an interrupted \(operation) on '\(database)' was \(outcome)"
@@ -169,6 +172,10 @@ func formatBytes(_ bytes: Int64) -> String {
     return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
 }
 
+/// odb drops replaced databases and builds spares in a background `odb maintain`, unless
+/// ODB_BACKGROUND=0 (then a revert drops what it replaced before returning, and no spares are built).
+var backgroundWork: Bool { ProcessInfo.processInfo.environment["ODB_BACKGROUND"] != "0" }
+
 /// How a command that copies or replaces the working database treats other sessions on it, and
 /// how it copies.
 struct ChangeOptions: ParsableArguments {
@@ -184,9 +191,7 @@ struct ChangeOptions: ParsableArguments {
         case fileCopy = "file_copy"
     }
 
-    /// odb drops replaced databases and builds spares in a background `odb maintain`, unless
-    /// ODB_BACKGROUND=0 (then a revert drops what it replaced before returning, and no spares are built).
-    var background: Bool { ProcessInfo.processInfo.environment["ODB_BACKGROUND"] != "0" }
+    var background: Bool { backgroundWork }
 
     func open(_ connection: ConnectionOptions, _ output: OutputOptions) async throws -> (Workspace, Repository) {
         let workspace = try await connection.open()

@@ -19,7 +19,9 @@ import Testing
             }
             #expect((15000...16000).contains(port))
             #expect(try await cluster.start(programs: programs) == .alreadyRunning(port: port))
-            #expect(try Connection(conninfo: cluster.conninfo(port: port), database: "postgres").query("SELECT 1 AS one").first?.int("one") == 1)
+            #expect(
+                try Connection(conninfo: cluster.conninfo(port: port), database: "postgres").query("SELECT 1 AS one").first?.int(
+                    "one") == 1)
 
             // Private: the socket folder is its owner's alone, and nothing listens on TCP.
             let attributes = try FileManager.default.attributesOfItem(atPath: cluster.socketDirectory)

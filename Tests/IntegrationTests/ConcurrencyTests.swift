@@ -51,7 +51,8 @@ extension Integration {
                 let commits = 1 + (outcomes["commit"] ?? 0)
                 #expect(revisions.map(\.0) == Array(1...commits))
                 #expect(revisions.allSatisfy { number, parent in parent == 0 ? number == 1 : parent < number })
-                let state = try #require(try control.query("SELECT revision, parent FROM odb.databases WHERE name = \(database)").first)
+                let state = try #require(
+                    try control.query("SELECT revision, parent FROM odb.databases WHERE name = \(database)").first)
                 #expect(state.int("revision") == commits + 1)
                 #expect(try control.query("SELECT count(*) AS n FROM odb.tags").first?.int("n") == outcomes["tag"])
                 try sandbox.expectConsistent(database, states: [[1]])

@@ -34,7 +34,8 @@ extension Integration {
                 let database = try sandbox.makeDatabase("fault", rows: [1])
                 let fresh = sandbox.name("fresh")
                 try await expectSuccess(sandbox.odb(["init", database]))
-                try await expectSuccess(sandbox.odb(["spares", "--keep", test.spare || test.step.operation == "spare" ? "1" : "0"]))
+                try await expectSuccess(
+                    sandbox.odb(["spares", "--keep", test.spare || test.step.operation == "spare" ? "1" : "0"]))
                 try await expectSuccess(sandbox.odb(["commit", "-m", "one"]))
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
                 try await expectSuccess(sandbox.odb(["commit", "-m", "two"]))

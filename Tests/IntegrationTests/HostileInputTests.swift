@@ -22,7 +22,8 @@ extension Integration {
         @Test func corpusThroughTheLibrary() async throws {
             try await withSandbox { sandbox in
                 // The server's own databases, which no input may touch.
-                let system = "SELECT datname, oid::text FROM pg_database WHERE datname IN ('postgres', 'template0', 'template1') ORDER BY 1"
+                let system =
+                    "SELECT datname, oid::text FROM pg_database WHERE datname IN ('postgres', 'template0', 'template1') ORDER BY 1"
                 let outside = try sandbox.connect().query(SQL(stringLiteral: system)).map { $0.values }
                 let (database, workspace) = try await sandbox.tracked("hostile", rows: [1])
                 let repository = try workspace.repository()
@@ -82,12 +83,19 @@ extension Integration {
                 try await expectSuccess(sandbox.odb(["init", database]))
                 try await expectSuccess(sandbox.odb(["commit", "-m", "base"]))
                 for text in hostileCorpus where !text.contains("\0") {
-                    for arguments in [["tag", text], ["revert", text], ["commit", "-m", text], ["init", text, "--no-create"], ["log", "-l", text]] {
+                    for arguments in [
+                        ["tag", text], ["revert", text], ["commit", "-m", text], ["init", text, "--no-create"],
+                        ["log", "-l", text],
+                    ] {
                         let result = try await sandbox.odb(arguments)
-                        #expect(["exit status 0", "exit status 1", "exit status 64"].contains(result.status), "\(arguments): \(result.status)")
+                        #expect(
+                            ["exit status 0", "exit status 1", "exit status 64"].contains(result.status),
+                            "\(arguments): \(result.status)")
                         if !result.succeeded {
                             #expect(result.errorOutput.hasPrefix("odb: "), "\(arguments)")
-                            #expect(result.errorOutput.split(separator: "\n", omittingEmptySubsequences: false).count == 2, "\(arguments): \(result.errorOutput)")
+                            #expect(
+                                result.errorOutput.split(separator: "\n", omittingEmptySubsequences: false).count == 2,
+                                "\(arguments): \(result.errorOutput)")
                             #expect(!result.errorOutput.contains("syntax error"))
                         }
                         #expect(try sandbox.rows(database) == [1])

@@ -5,8 +5,8 @@ import Testing
 
 /// A command that must have succeeded.
 func expectSuccess(_ result: ProgramResult, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(result.succeeded, "\(result.status): \(result.errorOutput)", sourceLocation: sourceLocation)
-    }
+    #expect(result.succeeded, "\(result.status): \(result.errorOutput)", sourceLocation: sourceLocation)
+}
 
 extension Sandbox {
     /// The invariants odb keeps whatever happens: the working database exists, accepts
@@ -14,34 +14,37 @@ extension Sandbox {
     /// what was committed; every spare exists; nothing odb made is outside its metadata; no
     /// operation is left half done.
     func expectConsistent(_ database: String, states: [[Int]], revisions committed: [[Int]] = [], table: Bool = true) throws {
-            let connection = try connect(control)
-            // The working database exists, accepts connections, and holds one whole state.
-            let working = try connect(database)
-            if table {
-                let rows = try working.query("SELECT x FROM t ORDER BY x").map { $0.int("x") }
-                #expect(states.contains(rows), "working database holds \(rows)")
-            }
-            #expect(try connection.query("SELECT count(*) AS n FROM odb.operations").first?.int("n") == 0)
-            #expect(try connection.query("SELECT count(*) AS n FROM odb.discarded").first?.int("n") == 0)
-            #expect(try connection.query("SELECT count(*) AS n FROM odb.spares WHERE NOT ready").first?.int("n") == 0)
-            // Every revision's database exists and is frozen; every odb-made database is known.
-            let catalog = Dictionary(
-                uniqueKeysWithValues: try connection.query("SELECT datname, datallowconn, datistemplate FROM pg_database").map {
-                    ($0.string("datname"), (allow: $0.bool("datallowconn"), template: $0.bool("datistemplate")))
-                })
-            let revisions = try connection.query("SELECT dbname FROM odb.revisions WHERE dbname IS NOT NULL").map { $0.string("dbname") }
-            for revision in revisions {
-                #expect(catalog[revision].map { !$0.allow && $0.template } == true, "revision database \(revision)")
-            }
-            let spares = try connection.query("SELECT dbname FROM odb.spares").map { $0.string("dbname") }
-            for spare in spares { #expect(catalog[spare] != nil, "spare \(spare)") }
-            let tracked = try connection.query("SELECT name FROM odb.databases").map { $0.string("name") }
-            let known = Set(revisions + spares + tracked + [control])
-            #expect(try databases().subtracting(known).isEmpty)
-            // Revisions hold what was committed.
-            for row in try connection.query("SELECT number, dbname FROM odb.revisions WHERE database = \(database) AND dbname IS NOT NULL")
-            where !committed.isEmpty {
-                #expect(committed.contains(try frozenRows(row.string("dbname"))))
-            }
+        let connection = try connect(control)
+        // The working database exists, accepts connections, and holds one whole state.
+        let working = try connect(database)
+        if table {
+            let rows = try working.query("SELECT x FROM t ORDER BY x").map { $0.int("x") }
+            #expect(states.contains(rows), "working database holds \(rows)")
         }
+        #expect(try connection.query("SELECT count(*) AS n FROM odb.operations").first?.int("n") == 0)
+        #expect(try connection.query("SELECT count(*) AS n FROM odb.discarded").first?.int("n") == 0)
+        #expect(try connection.query("SELECT count(*) AS n FROM odb.spares WHERE NOT ready").first?.int("n") == 0)
+        // Every revision's database exists and is frozen; every odb-made database is known.
+        let catalog = Dictionary(
+            uniqueKeysWithValues: try connection.query("SELECT datname, datallowconn, datistemplate FROM pg_database").map {
+                ($0.string("datname"), (allow: $0.bool("datallowconn"), template: $0.bool("datistemplate")))
+            })
+        let revisions = try connection.query("SELECT dbname FROM odb.revisions WHERE dbname IS NOT NULL").map {
+            $0.string("dbname")
+        }
+        for revision in revisions {
+            #expect(catalog[revision].map { !$0.allow && $0.template } == true, "revision database \(revision)")
+        }
+        let spares = try connection.query("SELECT dbname FROM odb.spares").map { $0.string("dbname") }
+        for spare in spares { #expect(catalog[spare] != nil, "spare \(spare)") }
+        let tracked = try connection.query("SELECT name FROM odb.databases").map { $0.string("name") }
+        let known = Set(revisions + spares + tracked + [control])
+        #expect(try databases().subtracting(known).isEmpty)
+        // Revisions hold what was committed.
+        for row in try connection.query(
+            "SELECT number, dbname FROM odb.revisions WHERE database = \(database) AND dbname IS NOT NULL")
+        where !committed.isEmpty {
+            #expect(committed.contains(try frozenRows(row.string("dbname"))))
+        }
+    }
 }

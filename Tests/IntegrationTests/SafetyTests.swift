@@ -19,7 +19,8 @@ extension Integration {
                 try admin.query("GRANT CONNECT, TEMPORARY ON DATABASE \(identifier: database) TO \(identifier: role)")
                 try admin.query("ALTER DATABASE \(identifier: database) SET work_mem TO '12MB'")
                 try admin.query("ALTER DATABASE \(identifier: database) SET search_path TO \"$user\", public, \"odd schema\"")
-                try admin.query("ALTER ROLE \(identifier: role) IN DATABASE \(identifier: database) SET statement_timeout TO '5s'")
+                try admin.query(
+                    "ALTER ROLE \(identifier: role) IN DATABASE \(identifier: database) SET statement_timeout TO '5s'")
                 try admin.query("COMMENT ON DATABASE \(identifier: database) IS \(literal: "it's the app's")")
                 try admin.query("ALTER DATABASE \(identifier: database) CONNECTION LIMIT 17")
                 let before = try DatabaseProperties.read(database, on: admin)
@@ -36,8 +37,9 @@ extension Integration {
                 #expect(after?.owner == role)
                 #expect(after?.comment == "it's the app's")
                 #expect(after?.connectionLimit == 17)
-                #expect(Set(after?.grants.map { "\($0.grantee ?? "PUBLIC") \($0.privilege)" } ?? [])
-                    == Set(before?.grants.map { "\($0.grantee ?? "PUBLIC") \($0.privilege)" } ?? []))
+                #expect(
+                    Set(after?.grants.map { "\($0.grantee ?? "PUBLIC") \($0.privilege)" } ?? [])
+                        == Set(before?.grants.map { "\($0.grantee ?? "PUBLIC") \($0.privilege)" } ?? []))
                 #expect(Set(after?.settings ?? []) == Set(before?.settings ?? []))
                 #expect(after?.settings.count == 3)
             }
@@ -93,12 +95,15 @@ extension Integration {
                 let control = workspace.control.connection
                 let replacement = Names.replacementDatabase(database)
                 try control.query(
-                    "INSERT INTO odb.operations (database, kind, number, made, replaced, allow_connections) VALUES (\(database), 'revert', 1, \(replacement), \(Names.discardedDatabase(database, oid: "1")), true)")
+                    "INSERT INTO odb.operations (database, kind, number, made, replaced, allow_connections) VALUES (\(database), 'revert', 1, \(replacement), \(Names.discardedDatabase(database, oid: "1")), true)"
+                )
                 try repository.copy(from: Names.revisionDatabase(database, number: 1), to: replacement, frozen: false)
                 try control.query("ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS false")
 
                 _ = try await repository.tag("after", revision: nil)
-                #expect(events.all.contains(.recovered(database: database, operation: "revert of revision 1", outcome: "rolled back")))
+                #expect(
+                    events.all.contains(.recovered(database: database, operation: "revert of revision 1", outcome: "rolled back"))
+                )
                 #expect(try sandbox.rows(database) == [1, 2])
                 #expect(!(try sandbox.databases().contains(replacement)))
                 #expect(try control.query("SELECT count(*) AS n FROM odb.operations").first?.int("n") == 0)
@@ -120,7 +125,8 @@ extension Integration {
                 try repository.copy(from: Names.revisionDatabase(database, number: 1), to: replacement, frozen: false)
                 let oid = try repository.oid(of: replacement)
                 try control.query(
-                    "INSERT INTO odb.operations (database, kind, number, made, replaced, made_oid, allow_connections) VALUES (\(database), 'revert', 1, \(replacement), \(replaced), \(oid)::oid, true)")
+                    "INSERT INTO odb.operations (database, kind, number, made, replaced, made_oid, allow_connections) VALUES (\(database), 'revert', 1, \(replacement), \(replaced), \(oid)::oid, true)"
+                )
                 try control.transaction {
                     try control.query("ALTER DATABASE \(identifier: database) RENAME TO \(identifier: replaced)")
                     try control.query("ALTER DATABASE \(identifier: replacement) RENAME TO \(identifier: database)")
@@ -142,7 +148,8 @@ extension Integration {
                 let frozen = Names.revisionDatabase(database, number: 1)
                 let control = workspace.control.connection
                 try control.query(
-                    "INSERT INTO odb.operations (database, kind, number, made, allow_connections) VALUES (\(database), 'commit', 1, \(frozen), true)")
+                    "INSERT INTO odb.operations (database, kind, number, made, allow_connections) VALUES (\(database), 'commit', 1, \(frozen), true)"
+                )
                 try control.query("ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS false")
                 try repository.copy(from: database, to: frozen, frozen: true)
 
@@ -159,7 +166,9 @@ extension Integration {
                 let (database, workspace) = try await sandbox.tracked("squat", rows: [1])
                 let squatter = Names.revisionDatabase(database, number: 1)
                 try sandbox.connect().query("CREATE DATABASE \(identifier: squatter)")
-                await #expect(throws: OdbError.nameTaken(database: squatter)) { try await workspace.repository().commit(message: "") }
+                await #expect(throws: OdbError.nameTaken(database: squatter)) {
+                    try await workspace.repository().commit(message: "")
+                }
                 #expect(try sandbox.databases().contains(squatter))
                 #expect(try workspace.repository().info().revision == 1)
             }
@@ -174,7 +183,8 @@ extension Integration {
                 _ = try await first.track(database, create: false)
                 let second = try await sandbox.workspace()
                 let events = EventLog()
-                let waiting = try second.repository(database, options: .init(lockTimeout: .milliseconds(200)), events: events.record)
+                let waiting = try second.repository(
+                    database, options: .init(lockTimeout: .milliseconds(200)), events: events.record)
                 _ = try await first.control.withLock(on: database, timeout: .seconds(1), events: { _ in }) {
                     await #expect(throws: OdbError.self) { try await waiting.commit(message: "") }
                 }

@@ -8,7 +8,9 @@ import Testing
 extension Integration {
     @Suite struct ServerFaultTests {
         /// The one line a failed command must print, and what must not be in it.
-        func expectOneLine(_ result: ProgramResult, containing: String, secret: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+        func expectOneLine(
+            _ result: ProgramResult, containing: String, secret: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+        ) {
             #expect(result.status == "exit status 1", "\(result.status)", sourceLocation: sourceLocation)
             #expect(result.errorOutput.hasPrefix("odb: "), sourceLocation: sourceLocation)
             #expect(result.errorOutput.split(separator: "\n").count == 1, "\(result.errorOutput)", sourceLocation: sourceLocation)
@@ -40,7 +42,10 @@ extension Integration {
                 try admin.query("SELECT pg_reload_conf()")
                 let deadline = ContinuousClock.now + .seconds(10)
                 while (try? Connection(conninfo: conninfo(sandbox, user: role))) != nil {
-                    guard ContinuousClock.now < deadline else { Issue.record("pg_hba.conf was not reloaded"); return }
+                    guard ContinuousClock.now < deadline else {
+                        Issue.record("pg_hba.conf was not reloaded")
+                        return
+                    }
                     try await Task.sleep(for: .milliseconds(10))  // the poll's interval
                 }
 
@@ -112,7 +117,9 @@ extension Integration {
                 for arguments in [["info"], ["commit"], ["revert"]] {
                     expectOneLine(try await sandbox.odb(arguments + ["-d", database]), containing: "upgrade odb")
                 }
-                #expect(try sandbox.connect(sandbox.control).query("SELECT version FROM odb.schema_version").first?.int("version") == 99)
+                #expect(
+                    try sandbox.connect(sandbox.control).query("SELECT version FROM odb.schema_version").first?.int("version")
+                        == 99)
                 #expect(try sandbox.rows(database) == [1])
             }
         }
@@ -130,7 +137,8 @@ extension Integration {
                 expectOneLine(try await sandbox.odb(["revert", "1", "-d", database]), containing: "is open")
                 #expect(try holder.query("SELECT 1 AS one").first?.int("one") == 1)
                 #expect(try sandbox.rows(database) == [1, 2])
-                #expect(try sandbox.connect(sandbox.control).query("SELECT count(*) AS n FROM odb.operations").first?.int("n") == 0)
+                #expect(
+                    try sandbox.connect(sandbox.control).query("SELECT count(*) AS n FROM odb.operations").first?.int("n") == 0)
                 #expect(try !sandbox.databases().contains(Names.replacementDatabase(database)))
             }
         }

@@ -47,7 +47,8 @@ extension Integration {
                 #expect(try repository.info().discardedSize == 0)
                 #expect(
                     try sandbox.databases() == [
-                        sandbox.control, database, Names.revisionDatabase(database, number: 1), Names.spareDatabase(database, number: 1),
+                        sandbox.control, database, Names.revisionDatabase(database, number: 1),
+                        Names.spareDatabase(database, number: 1),
                     ])
             }
         }
@@ -79,7 +80,8 @@ extension Integration {
                 let spare = Names.spareDatabase(database, number: 1)
                 try workspace.control.connection.query(
                     "INSERT INTO odb.spares (database, number, dbname) VALUES (\(database), 1, \(spare))")
-                try sandbox.connect().query("CREATE DATABASE \(identifier: spare) TEMPLATE \(identifier: Names.revisionDatabase(database, number: 1))")
+                try sandbox.connect().query(
+                    "CREATE DATABASE \(identifier: spare) TEMPLATE \(identifier: Names.revisionDatabase(database, number: 1))")
                 try sandbox.connect(spare).query("INSERT INTO t VALUES (666)")
 
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
@@ -144,7 +146,9 @@ extension Integration {
                 let (database, workspace) = try await sandbox.tracked("full", rows: [1])
                 let repository = try workspace.repository()
                 let target = sandbox.name("too big")
-                #expect(throws: OdbError.self) { try repository.copy(from: database, to: target, frozen: false, reserve: 1 << 60) }
+                #expect(throws: OdbError.self) {
+                    try repository.copy(from: database, to: target, frozen: false, reserve: 1 << 60)
+                }
                 #expect(try !sandbox.databases().contains(target))
             }
         }

@@ -43,7 +43,8 @@ extension Trait where Self == ServerTrait {
 /// A new folder under the system's temporary folder that the server's user can reach.
 func temporaryFolder(_ prefix: String) throws -> String {
     let path = FileManager.default.temporaryDirectory.path + "/\(prefix)-\(UUID().uuidString.prefix(8))"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+    try FileManager.default.createDirectory(
+        atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     return path
 }
 
@@ -136,7 +137,10 @@ struct Sandbox {
     }
 
     func databases() throws -> Set<String> {
-        Set(try connect().query("SELECT datname FROM pg_database WHERE left(datname, \(prefix.count)) = \(prefix)").map { $0.string("datname") })
+        Set(
+            try connect().query("SELECT datname FROM pg_database WHERE left(datname, \(prefix.count)) = \(prefix)").map {
+                $0.string("datname")
+            })
     }
 
     /// A login role of this test (dropped by `close()`), with a password when given.

@@ -11,7 +11,8 @@ extension Integration {
                 let database = try sandbox.makeDatabase("demo8", rows: [1])
                 let workspace = try await sandbox.workspace()
                 let initialized = try await workspace.track(database, create: false)
-                #expect(initialized == InitOutcome(database: database, created: false, alreadyTracked: false, revision: 1, parent: 0))
+                #expect(
+                    initialized == InitOutcome(database: database, created: false, alreadyTracked: false, revision: 1, parent: 0))
                 #expect(workspace.project.currentDatabase == database)
 
                 let repository = try workspace.repository()
@@ -29,7 +30,8 @@ extension Integration {
                 #expect((info.revision, info.parent, info.tip) == (4, 3, 3))
 
                 let reverted = try await repository.revert(to: .number(1))
-                #expect(reverted == RevertOutcome(database: database, parent: 1, revision: 4, endedSessions: [], usedSpare: false))
+                #expect(
+                    reverted == RevertOutcome(database: database, parent: 1, revision: 4, endedSessions: [], usedSpare: false))
                 #expect(try sandbox.rows(database) == [1])
                 info = try repository.info()
                 #expect((info.revision, info.parent, info.tip, info.revisions) == (4, 1, 3, 3))
@@ -58,17 +60,18 @@ extension Integration {
                 let log = try repository.log()
                 #expect(log.first?.parent == 2)
                 let graph = Graph.render(log, workingParent: try repository.info().parent) { ["\($0.number)"] }
-                #expect(graph.joined(separator: "\n") == """
-                    @  5
-                    |
-                    | o  4
-                    | |
-                    | o  3
-                    |/
-                    o  2
-                    |
-                    o  1
-                    """)
+                #expect(
+                    graph.joined(separator: "\n") == """
+                        @  5
+                        |
+                        | o  4
+                        | |
+                        | o  3
+                        |/
+                        o  2
+                        |
+                        o  1
+                        """)
             }
         }
 
@@ -77,7 +80,8 @@ extension Integration {
                 let (_, workspace) = try await sandbox.tracked("frozen", rows: [1])
                 let outcome = try await workspace.repository().commit(message: "")
                 let row = try sandbox.connect().query(
-                    "SELECT datallowconn, datistemplate FROM pg_database WHERE datname = \(outcome.revisionDatabase)").first
+                    "SELECT datallowconn, datistemplate FROM pg_database WHERE datname = \(outcome.revisionDatabase)"
+                ).first
                 #expect(row?.bool("datallowconn") == false)
                 #expect(row?.bool("datistemplate") == true)
                 #expect(throws: PostgresError.self) { try sandbox.connect(outcome.revisionDatabase) }
@@ -88,7 +92,9 @@ extension Integration {
             try await withSandbox { sandbox in
                 let workspace = try await sandbox.workspace()
                 let missing = sandbox.name("missing")
-                await #expect(throws: OdbError.databaseMissing(database: missing)) { try await workspace.track(missing, create: false) }
+                await #expect(throws: OdbError.databaseMissing(database: missing)) {
+                    try await workspace.track(missing, create: false)
+                }
                 #expect(try sandbox.databases().contains(missing) == false)
                 let created = try await workspace.track(missing, create: true)
                 #expect(created.created)
@@ -140,7 +146,9 @@ extension Integration {
                 _ = try await repository.commit(message: "")
                 #expect(try await repository.tag("before", revision: .number(1)) == Tag(name: "before", revision: 1))
                 #expect(try await repository.tag("latest", revision: nil) == Tag(name: "latest", revision: 2))
-                await #expect(throws: OdbError.tagExists("before", revision: 1)) { try await repository.tag("before", revision: .tip) }
+                await #expect(throws: OdbError.tagExists("before", revision: 1)) {
+                    try await repository.tag("before", revision: .tip)
+                }
                 await #expect(throws: OdbError.self) { try await repository.tag("5", revision: nil) }
                 #expect(try repository.tags().map(\.name) == ["latest", "before"])
                 #expect(try repository.info().parentTags == ["latest"])

@@ -30,7 +30,8 @@ let hostileText = Gen.element(of: hostileCharacters).compactMap { $0 }.string(of
     /// Revision, spare and temporary names always fit PostgreSQL's 63 bytes, stay valid UTF-8,
     /// and never collide for different databases.
     @Test func derivedNamesFitAndDiffer() async {
-        await propertyCheck(count: 1000, input: hostileText, hostileText, Gen.int(in: 1...Int(Int32.max))) { first, second, number in
+        await propertyCheck(count: 1000, input: hostileText, hostileText, Gen.int(in: 1...Int(Int32.max))) {
+            first, second, number in
             for name in [first, second] where !name.isEmpty {
                 for derived in [
                     Names.revisionDatabase(name, number: number), Names.spareDatabase(name, number: number),

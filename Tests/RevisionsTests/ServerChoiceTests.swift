@@ -33,7 +33,9 @@ import Testing
 
     @Test func emptyURLsAreRefusedNotIgnored() {
         #expect(throws: OdbError.emptyURL(source: "--url")) { try Server.choose(url: " ", environment: [:], project: project) }
-        #expect(throws: OdbError.emptyURL(source: "ODB_URL")) { try Server.choose(url: nil, environment: ["ODB_URL": ""], project: project) }
+        #expect(throws: OdbError.emptyURL(source: "ODB_URL")) {
+            try Server.choose(url: nil, environment: ["ODB_URL": ""], project: project)
+        }
     }
 
     @Test func displayNeverShowsThePassword() throws {

@@ -22,7 +22,9 @@ public struct EmbeddedCluster: Sendable {
         /// How long to wait for the server to answer.
         public var startTimeout: Duration = .seconds(60)
 
-        public init(durable: Bool = true, tcp: Bool = false, ports: ClosedRange<Int> = 15000...16000, serverUser: String = "postgres") {
+        public init(
+            durable: Bool = true, tcp: Bool = false, ports: ClosedRange<Int> = 15000...16000, serverUser: String = "postgres"
+        ) {
             self.durable = durable
             self.tcp = tcp
             self.ports = ports
@@ -170,7 +172,8 @@ public struct EmbeddedCluster: Sendable {
                 try await Task.sleep(for: .milliseconds(100))
                 continue
             }
-            let reason = log.split(whereSeparator: \.isNewline).last { $0.contains("FATAL") || $0.contains("ERROR") }
+            let reason =
+                log.split(whereSeparator: \.isNewline).last { $0.contains("FATAL") || $0.contains("ERROR") }
                 .map(String.init) ?? result.lastErrorLine
             throw OdbError.clusterStartFailed(reason: reason, log: logFile)
         }

@@ -39,9 +39,9 @@ public struct SystemUser: Sendable, Equatable {
     /// The groups this user belongs to, for deciding what it may reach.
     var groups: [gid_t] {
         var count: Int32 = 64
-        var groups = Array<gid_t>(repeating: 0, count: Int(count))
+        var groups: [gid_t] = Array(repeating: 0, count: Int(count))
         if getgrouplist(name, gid, &groups, &count) < 0 {
-            groups = Array<gid_t>(repeating: 0, count: Int(count))
+            groups = Array(repeating: 0, count: Int(count))
             _ = getgrouplist(name, gid, &groups, &count)
         }
         return Array(groups.prefix(Int(max(count, 0))))
@@ -56,9 +56,9 @@ public struct SystemUser: Sendable, Equatable {
             guard stat(current.path, &info) == 0 else { return false }
             let mode = info.st_mode
             let allowed =
-                if info.st_uid == uid { mode & S_IXUSR != 0 }
-                else if groups.contains(info.st_gid) { mode & S_IXGRP != 0 }
-                else { mode & S_IXOTH != 0 }
+                if info.st_uid == uid { mode & S_IXUSR != 0 } else if groups.contains(info.st_gid) { mode & S_IXGRP != 0 } else {
+                    mode & S_IXOTH != 0
+                }
             if !allowed { return false }
             if current.path == "/" { return true }
             current.deleteLastPathComponent()
@@ -167,10 +167,7 @@ extension Programs {
         posix_spawnattr_setflags(&attributes, ODB_POSIX_SPAWN_SETSID)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
+        defer { for copy in argv + envp { free(copy) } }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard status == 0 else {

@@ -22,7 +22,9 @@ public final class ControlDatabase {
 
     /// Connects to the control database, creating it and its schema when missing if `create`
     /// (only `odb init` does: any other command on a server without one says so).
-    public static func open(server: Server, name: String = defaultName, conninfo: String, create: Bool = true) throws -> ControlDatabase {
+    public static func open(server: Server, name: String = defaultName, conninfo: String, create: Bool = true) throws
+        -> ControlDatabase
+    {
         let connection: Connection
         do {
             connection = try Connection(conninfo: conninfo, database: name)

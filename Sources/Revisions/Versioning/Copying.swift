@@ -27,7 +27,9 @@ public enum CopyStrategy: String, Codable, Sendable, CaseIterable {
         if size * 23 / 10 > pending + fixed {
             return (.fileCopy, "\(describe(size)) to copy outweighs a checkpoint of about \(describe(pending))")
         }
-        return (.walLog, "a checkpoint of about \(describe(pending)) would cost more than copying \(describe(size)) through the WAL")
+        return (
+            .walLog, "a checkpoint of about \(describe(pending)) would cost more than copying \(describe(size)) through the WAL"
+        )
     }
 
     static func describe(_ bytes: Int64) -> String {
@@ -169,9 +171,11 @@ extension Repository {
                 """,
                 every: .milliseconds(200)
             ) {
-                events(.copying(CopyProgress(
-                    source: source, target: target, done: storage.bytesWritten(since: before), total: size,
-                    elapsed: ContinuousClock.now - start)))
+                events(
+                    .copying(
+                        CopyProgress(
+                            source: source, target: target, done: storage.bytesWritten(since: before), total: size,
+                            elapsed: ContinuousClock.now - start)))
             }
         } catch let error as PostgresError {
             switch error.sqlState {
@@ -183,7 +187,8 @@ extension Repository {
                 throw OdbError.revisionInUse(database: source, sessions: error.detail ?? error.message)
             case .diskFull?:
                 throw OdbError.notEnoughSpace(
-                    copying: source, needed: CopyStrategy.describe(needed), free: "none", path: storage.dataDirectory ?? "the server")
+                    copying: source, needed: CopyStrategy.describe(needed), free: "none",
+                    path: storage.dataDirectory ?? "the server")
             default:
                 throw OdbError.server(action: "copy '\(source)' to '\(target)'", error: error.description)
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What `CREATE DATABASE … TEMPLATE` does not copy: the owner, the privileges (`GRANT … ON
 /// DATABASE`), the per-database settings (`ALTER DATABASE … SET`, `ALTER ROLE … IN DATABASE …
 /// SET`), the comment, the connection limit and whether connections are allowed. odb records them
@@ -70,7 +72,9 @@ public struct DatabaseProperties: Codable, Sendable, Equatable {
                 let option = grant.grantable ? " WITH GRANT OPTION" : ""
                 if let grantee = grant.grantee {
                     guard existingRoles.contains(grantee) else { continue }
-                    statements.append("GRANT \(unsafeRaw: grant.privilege) ON DATABASE \(identifier: database) TO \(identifier: grantee)\(unsafeRaw: option)")
+                    statements.append(
+                        "GRANT \(unsafeRaw: grant.privilege) ON DATABASE \(identifier: database) TO \(identifier: grantee)\(unsafeRaw: option)"
+                    )
                 } else {
                     statements.append("GRANT \(unsafeRaw: grant.privilege) ON DATABASE \(identifier: database) TO PUBLIC")
                 }
@@ -81,7 +85,9 @@ public struct DatabaseProperties: Codable, Sendable, Equatable {
             statements.append("COMMENT ON DATABASE \(identifier: database) IS \(literal: comment)")
         }
         for setting in settings {
-            guard let statement = Self.settingStatement(setting, database: database, existingRoles: existingRoles) else { continue }
+            guard let statement = Self.settingStatement(setting, database: database, existingRoles: existingRoles) else {
+                continue
+            }
             statements.append(statement)
         }
         return statements
@@ -136,7 +142,12 @@ public struct DatabaseProperties: Codable, Sendable, Equatable {
             if quoted {
                 if character == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { current.append("\"") } else { quoted = false; pending = next }
+                        if next == "\"" {
+                            current.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
                     } else {
                         quoted = false
                     }
@@ -157,8 +168,6 @@ public struct DatabaseProperties: Codable, Sendable, Equatable {
         return elements
     }
 }
-
-import Foundation
 
 enum JSONCoding {
     static let decoder = JSONDecoder()

@@ -44,7 +44,8 @@ extension ControlDatabase {
 
     func setAllowConnections(_ database: String, _ allow: Bool) throws {
         do {
-            try connection.query("ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS \(unsafeRaw: allow ? "true" : "false")")
+            try connection.query(
+                "ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS \(unsafeRaw: allow ? "true" : "false")")
         } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
             throw OdbError.notPermitted(action: "change '\(database)'", reason: error.message)
         }

@@ -28,7 +28,8 @@ public enum Graph {
             next[column] = revision.parent
             let isLast = index == revisions.count - 1
             for extra in body.dropFirst() {
-                lines.append(row(columns.count, marking: nil, with: "|", ending: revision.parent == 0 ? column : nil) + "  " + extra)
+                lines.append(
+                    row(columns.count, marking: nil, with: "|", ending: revision.parent == 0 ? column : nil) + "  " + extra)
             }
             if isLast { break }
             lines.append(contentsOf: edges(from: next))
@@ -43,9 +44,13 @@ public enum Graph {
         var characters: [Character] = []
         for position in 0..<count {
             if position > 0 { characters.append(" ") }
-            if position == column { characters.append(mark) }
-            else if position == ending { characters.append(" ") }
-            else { characters.append("|") }
+            if position == column {
+                characters.append(mark)
+            } else if position == ending {
+                characters.append(" ")
+            } else {
+                characters.append("|")
+            }
         }
         return String(characters)
     }
@@ -57,8 +62,13 @@ public enum Graph {
         var targets: [Int?] = []
         var kept: [Int] = []
         for waiting in columns {
-            if waiting == 0 { targets.append(nil); continue }
-            if let existing = kept.firstIndex(of: waiting) { targets.append(existing) } else {
+            if waiting == 0 {
+                targets.append(nil)
+                continue
+            }
+            if let existing = kept.firstIndex(of: waiting) {
+                targets.append(existing)
+            } else {
                 kept.append(waiting)
                 targets.append(kept.count - 1)
             }

@@ -61,7 +61,9 @@ public enum Names {
     /// no white space at either end, no control characters, not `tip`.
     public static func validateTag(_ name: String) throws {
         if name.isEmpty { throw OdbError.invalidTagName(name, reason: "it is empty") }
-        if name.allSatisfy(\.isASCIIDigit) { throw OdbError.invalidTagName(name, reason: "a number would hide the revision of that number") }
+        if name.allSatisfy(\.isASCIIDigit) {
+            throw OdbError.invalidTagName(name, reason: "a number would hide the revision of that number")
+        }
         if name == "tip" { throw OdbError.invalidTagName(name, reason: "'tip' always means the newest revision") }
         if name.hasPrefix("-") { throw OdbError.invalidTagName(name, reason: "it starts with a dash") }
         if name.first!.isWhitespace || name.last!.isWhitespace {

@@ -50,8 +50,10 @@ public final class Repository {
     public func workingParent() throws -> Int { try state().parent }
 
     func state() throws -> State {
-        guard let row = try connection.query(
-            "SELECT revision, parent, protected FROM odb.databases WHERE name = \(database)").first
+        guard
+            let row = try connection.query(
+                "SELECT revision, parent, protected FROM odb.databases WHERE name = \(database)"
+            ).first
         else { throw OdbError.notTracked(database: database) }
         return State(revision: row.int("revision"), parent: row.int("parent"), protected: row.bool("protected"))
     }
@@ -89,7 +91,8 @@ public final class Repository {
             guard let properties = try DatabaseProperties.read(database, on: connection) else {
                 throw OdbError.databaseMissing(database: database)
             }
-            try journal(kind: "commit", number: number, made: frozen, replaced: nil, allowConnections: properties.allowConnections)
+            try journal(
+                kind: "commit", number: number, made: frozen, replaced: nil, allowConnections: properties.allowConnections)
             reached(.commitJournaled)
             let ended: [Session]
             do {
@@ -153,13 +156,16 @@ public final class Repository {
             do {
                 let replacement: String
                 if let spare {
-                    try journal(kind: "swap", number: number, made: spare, replaced: discarded, allowConnections: allowConnections)
+                    try journal(
+                        kind: "swap", number: number, made: spare, replaced: discarded, allowConnections: allowConnections)
                     reached(.revertJournaled)
                     replacement = spare
                 } else {
                     replacement = Names.replacementDatabase(database)
                     if try databaseExists(replacement) { throw OdbError.nameTaken(database: replacement) }
-                    try journal(kind: "revert", number: number, made: replacement, replaced: discarded, allowConnections: allowConnections)
+                    try journal(
+                        kind: "revert", number: number, made: replacement, replaced: discarded, allowConnections: allowConnections
+                    )
                     reached(.revertJournaled)
                     try copy(from: source, to: replacement, frozen: false)
                     reached(.revertCopied)
@@ -202,7 +208,8 @@ public final class Repository {
             }
             try connection.query("ALTER DATABASE \(identifier: replacement) RENAME TO \(identifier: database)")
             try connection.query(
-                "ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS \(unsafeRaw: recorded.allowConnections ? "true" : "false")")
+                "ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS \(unsafeRaw: recorded.allowConnections ? "true" : "false")"
+            )
             try connection.query("DELETE FROM odb.spares WHERE dbname = \(replacement)")
             try connection.query("UPDATE odb.databases SET parent = \(parent) WHERE name = \(database)")
             try connection.query("DELETE FROM odb.operations WHERE database = \(database)")
@@ -237,12 +244,13 @@ public final class Repository {
     /// command, reading ones too, starts with this. One query when there is nothing to do; it
     /// never waits for an odb that is still working.
     func recoverIfAbandoned() throws {
-        let pending = try connection.query(
-            """
-            SELECT EXISTS (SELECT 1 FROM odb.operations WHERE database = \(database))
-                OR EXISTS (SELECT 1 FROM odb.spares WHERE database = \(database) AND NOT ready) AS pending
-            """
-        ).first?.bool("pending") ?? false
+        let pending =
+            try connection.query(
+                """
+                SELECT EXISTS (SELECT 1 FROM odb.operations WHERE database = \(database))
+                    OR EXISTS (SELECT 1 FROM odb.spares WHERE database = \(database) AND NOT ready) AS pending
+                """
+            ).first?.bool("pending") ?? false
         guard pending,
             try connection.query("SELECT pg_try_advisory_lock(\(ControlDatabase.lockClass), hashtext(\(database))) AS ok").first?
                 .bool("ok") == true
@@ -254,9 +262,11 @@ public final class Repository {
     @discardableResult
     func finishInterrupted() throws -> String? {
         try discardAbandonedSpares()
-        guard let row = try connection.query(
-            "SELECT kind, number, made, replaced, made_oid::text AS made_oid, allow_connections FROM odb.operations WHERE database = \(database)"
-        ).first else { return nil }
+        guard
+            let row = try connection.query(
+                "SELECT kind, number, made, replaced, made_oid::text AS made_oid, allow_connections FROM odb.operations WHERE database = \(database)"
+            ).first
+        else { return nil }
         let kind = row.string("kind")
         let outcome: String
         if kind == "init" {
@@ -274,7 +284,8 @@ public final class Repository {
             try control.unfence(database, allowConnections: recorded?.allowConnections ?? row.bool("allow_connections"))
             try connection.transaction {
                 if let replaced = row["replaced"] {
-                    try connection.query("INSERT INTO odb.discarded (dbname, database) VALUES (\(replaced), \(database)) ON CONFLICT DO NOTHING")
+                    try connection.query(
+                        "INSERT INTO odb.discarded (dbname, database) VALUES (\(replaced), \(database)) ON CONFLICT DO NOTHING")
                 }
                 try connection.query("UPDATE odb.databases SET parent = \(row.int("number")) WHERE name = \(database)")
                 try connection.query("DELETE FROM odb.operations WHERE database = \(database)")
@@ -294,8 +305,10 @@ public final class Repository {
     /// made (but never a spare it was about to use), lets connections back into the working
     /// database, clears the journal.
     private func rollBack() throws {
-        guard let row = try connection.query(
-            "SELECT kind, made, allow_connections FROM odb.operations WHERE database = \(database)").first
+        guard
+            let row = try connection.query(
+                "SELECT kind, made, allow_connections FROM odb.operations WHERE database = \(database)"
+            ).first
         else { return }
         if row.string("kind") != "swap" { try drop(row.string("made")) }
         if try databaseExists(database) {
@@ -329,17 +342,22 @@ public final class Repository {
         case .number(let number):
             if number == 0, parent == 0 { throw OdbError.unknownRevision("0: nothing has been committed yet") }
             let exists = try !connection.query(
-                "SELECT 1 FROM odb.revisions WHERE database = \(database) AND number = \(number)").isEmpty
+                "SELECT 1 FROM odb.revisions WHERE database = \(database) AND number = \(number)"
+            ).isEmpty
             guard exists else { throw OdbError.unknownRevision(String(number)) }
             return number
         case .tip:
-            guard let tip = try connection.query(
-                "SELECT max(number) AS tip FROM odb.revisions WHERE database = \(database)").first?.optionalInt("tip")
+            guard
+                let tip = try connection.query(
+                    "SELECT max(number) AS tip FROM odb.revisions WHERE database = \(database)"
+                ).first?.optionalInt("tip")
             else { throw OdbError.unknownRevision("tip: nothing has been committed yet") }
             return tip
         case .tag(let name):
-            guard let number = try connection.query(
-                "SELECT number FROM odb.tags WHERE database = \(database) AND name = \(name)").first?.optionalInt("number")
+            guard
+                let number = try connection.query(
+                    "SELECT number FROM odb.tags WHERE database = \(database) AND name = \(name)"
+                ).first?.optionalInt("number")
             else { throw OdbError.unknownRevision(name) }
             return number
         }
@@ -347,8 +365,10 @@ public final class Repository {
 
     /// The database of a revision, checked to exist.
     func revisionDatabase(_ number: Int) throws -> String {
-        guard let row = try connection.query(
-            "SELECT dbname FROM odb.revisions WHERE database = \(database) AND number = \(number)").first
+        guard
+            let row = try connection.query(
+                "SELECT dbname FROM odb.revisions WHERE database = \(database) AND number = \(number)"
+            ).first
         else { throw OdbError.unknownRevision(String(number)) }
         guard let name = row["dbname"] else { throw OdbError.revisionPurged(number) }
         guard try databaseExists(name) else { throw OdbError.revisionDatabaseMissing(number: number, database: name) }
@@ -356,9 +376,11 @@ public final class Repository {
     }
 
     func recordedProperties(_ number: Int) throws -> DatabaseProperties? {
-        guard let text = try connection.query(
-            "SELECT properties::text AS properties FROM odb.revisions WHERE database = \(database) AND number = \(number)"
-        ).first?["properties"] else { return nil }
+        guard
+            let text = try connection.query(
+                "SELECT properties::text AS properties FROM odb.revisions WHERE database = \(database) AND number = \(number)"
+            ).first?["properties"]
+        else { return nil }
         return try JSONCoding.decoder.decode(DatabaseProperties.self, from: Data(text.utf8))
     }
 
@@ -389,23 +411,25 @@ public final class Repository {
 
     /// Where the working database stands, in one query.
     public func info() throws -> Info {
-        guard let row = try connection.query(
-            """
-            SELECT d.revision, d.parent,
-                   coalesce((SELECT max(number) FROM odb.revisions r WHERE r.database = d.name), 0) AS tip,
-                   (SELECT count(*) FROM odb.revisions r WHERE r.database = d.name AND r.dbname IS NOT NULL) AS revisions,
-                   coalesce((SELECT sum(size) FROM odb.revisions r WHERE r.database = d.name AND r.dbname IS NOT NULL), 0) AS revisions_size,
-                   coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
-                             WHERE t.database = d.name AND t.number = d.parent), '[]'::json)::text AS tags,
-                   coalesce((SELECT pg_database_size(p.oid) FROM pg_database p WHERE p.datname = d.name), 0) AS size,
-                   coalesce((SELECT json_agg(s.number ORDER BY s.number) FROM odb.spares s
-                             WHERE s.database = d.name AND s.ready), '[]'::json)::text AS spares,
-                   coalesce((SELECT sum(s.size) FROM odb.spares s WHERE s.database = d.name AND s.ready), 0) AS spares_size,
-                   coalesce((SELECT sum(pg_database_size(p.oid)) FROM odb.discarded x JOIN pg_database p ON p.datname = x.dbname
-                             WHERE x.database = d.name), 0) AS discarded_size
-            FROM odb.databases d WHERE d.name = \(database)
-            """
-        ).first else { throw OdbError.notTracked(database: database) }
+        guard
+            let row = try connection.query(
+                """
+                SELECT d.revision, d.parent,
+                       coalesce((SELECT max(number) FROM odb.revisions r WHERE r.database = d.name), 0) AS tip,
+                       (SELECT count(*) FROM odb.revisions r WHERE r.database = d.name AND r.dbname IS NOT NULL) AS revisions,
+                       coalesce((SELECT sum(size) FROM odb.revisions r WHERE r.database = d.name AND r.dbname IS NOT NULL), 0) AS revisions_size,
+                       coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
+                                 WHERE t.database = d.name AND t.number = d.parent), '[]'::json)::text AS tags,
+                       coalesce((SELECT pg_database_size(p.oid) FROM pg_database p WHERE p.datname = d.name), 0) AS size,
+                       coalesce((SELECT json_agg(s.number ORDER BY s.number) FROM odb.spares s
+                                 WHERE s.database = d.name AND s.ready), '[]'::json)::text AS spares,
+                       coalesce((SELECT sum(s.size) FROM odb.spares s WHERE s.database = d.name AND s.ready), 0) AS spares_size,
+                       coalesce((SELECT sum(pg_database_size(p.oid)) FROM odb.discarded x JOIN pg_database p ON p.datname = x.dbname
+                                 WHERE x.database = d.name), 0) AS discarded_size
+                FROM odb.databases d WHERE d.name = \(database)
+                """
+            ).first
+        else { throw OdbError.notTracked(database: database) }
         return Info(
             database: database, server: control.server.display, revision: row.int("revision"), parent: row.int("parent"),
             tip: row.int("tip"),
@@ -436,8 +460,10 @@ public final class Repository {
 
     public func deleteTag(_ name: String) async throws -> Tag {
         try await changing {
-            guard let number = try connection.query(
-                "DELETE FROM odb.tags WHERE database = \(database) AND name = \(name) RETURNING number").first?.optionalInt("number")
+            guard
+                let number = try connection.query(
+                    "DELETE FROM odb.tags WHERE database = \(database) AND name = \(name) RETURNING number"
+                ).first?.optionalInt("number")
             else { throw OdbError.unknownTag(name) }
             return Tag(name: name, revision: number)
         }
@@ -476,16 +502,19 @@ public final class Repository {
             let forgotten: [(number: Int, name: String)] = try connection.transaction {
                 var forgotten: [(Int, String)] = []
                 for number in plan.revisions {
-                    guard let name = try connection.query(
-                        "SELECT dbname FROM odb.revisions WHERE database = \(database) AND number = \(number) FOR UPDATE"
-                    ).first?["dbname"] else { continue }
+                    guard
+                        let name = try connection.query(
+                            "SELECT dbname FROM odb.revisions WHERE database = \(database) AND number = \(number) FOR UPDATE"
+                        ).first?["dbname"]
+                    else { continue }
                     try connection.query(
                         """
                         WITH gone AS (DELETE FROM odb.spares WHERE database = \(database) AND number = \(number) RETURNING dbname)
                         INSERT INTO odb.discarded (dbname, database) SELECT dbname, \(database) FROM gone
                         """)
                     try connection.query("INSERT INTO odb.discarded (dbname, database) VALUES (\(name), \(database))")
-                    try connection.query("UPDATE odb.revisions SET dbname = NULL WHERE database = \(database) AND number = \(number)")
+                    try connection.query(
+                        "UPDATE odb.revisions SET dbname = NULL WHERE database = \(database) AND number = \(number)")
                     forgotten.append((number, name))
                 }
                 return forgotten

@@ -50,15 +50,17 @@ extension Repository {
     func awaitSpare(_ number: Int) throws -> String? {
         var announced = false
         while true {
-            guard let row = try connection.query(
-                """
-                SELECT s.dbname, s.ready, EXISTS (
-                    SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
-                      AND l.classid = \(Int64(ControlDatabase.maintenanceLockClass))::oid AND l.objid = hashtext(s.database)::oid
-                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS building
-                FROM odb.spares s WHERE s.database = \(database) AND s.number = \(number)
-                """
-            ).first else { return nil }
+            guard
+                let row = try connection.query(
+                    """
+                    SELECT s.dbname, s.ready, EXISTS (
+                        SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
+                          AND l.classid = \(Int64(ControlDatabase.maintenanceLockClass))::oid AND l.objid = hashtext(s.database)::oid
+                          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS building
+                    FROM odb.spares s WHERE s.database = \(database) AND s.number = \(number)
+                    """
+                ).first
+            else { return nil }
             if row.bool("ready") { return try readySpare(number) }
             guard row.bool("building") else { return nil }
             if !announced {
@@ -74,7 +76,9 @@ extension Repository {
         let spares = try connection.query(
             "SELECT number, dbname, ready, size FROM odb.spares WHERE database = \(database) ORDER BY number DESC"
         ).map {
-            Spare(number: $0.int("number"), database: $0.string("dbname"), ready: $0.bool("ready"), size: $0["size"].flatMap { Int64($0) })
+            Spare(
+                number: $0.int("number"), database: $0.string("dbname"), ready: $0.bool("ready"),
+                size: $0["size"].flatMap { Int64($0) })
         }
         return SparePolicy(database: database, keep: keep, spares: spares)
     }
@@ -106,12 +110,13 @@ extension Repository {
 
     /// Whether a maintenance pass has anything to do.
     func maintenanceDue() throws -> Bool {
-        let pending = try connection.query(
-            """
-            SELECT EXISTS (SELECT 1 FROM odb.discarded WHERE database = \(database))
-                OR EXISTS (SELECT 1 FROM odb.spares WHERE database = \(database) AND NOT ready) AS due
-            """
-        ).first?.bool("due") ?? false
+        let pending =
+            try connection.query(
+                """
+                SELECT EXISTS (SELECT 1 FROM odb.discarded WHERE database = \(database))
+                    OR EXISTS (SELECT 1 FROM odb.spares WHERE database = \(database) AND NOT ready) AS due
+                """
+            ).first?.bool("due") ?? false
         if pending { return true }
         let wanted = Set(try wantedSpares().map(\.number))
         let have = Set(try sparePolicy().spares.map(\.number))
@@ -124,9 +129,10 @@ extension Repository {
     public func maintain() async throws -> MaintenanceReport {
         var report = MaintenanceReport()
         while true {
-            let locked = try connection.query(
-                "SELECT pg_try_advisory_lock(\(ControlDatabase.maintenanceLockClass), hashtext(\(database))) AS ok"
-            ).first?.bool("ok") == true
+            let locked =
+                try connection.query(
+                    "SELECT pg_try_advisory_lock(\(ControlDatabase.maintenanceLockClass), hashtext(\(database))) AS ok"
+                ).first?.bool("ok") == true
             guard locked else {
                 report.ran = !report.built.isEmpty || !report.dropped.isEmpty
                 return report
@@ -134,7 +140,8 @@ extension Repository {
             do {
                 try await maintenancePass(&report)
             } catch {
-                _ = try? connection.query("SELECT pg_advisory_unlock(\(ControlDatabase.maintenanceLockClass), hashtext(\(database)))")
+                _ = try? connection.query(
+                    "SELECT pg_advisory_unlock(\(ControlDatabase.maintenanceLockClass), hashtext(\(database)))")
                 throw error
             }
             try connection.query("SELECT pg_advisory_unlock(\(ControlDatabase.maintenanceLockClass), hashtext(\(database)))")
@@ -143,7 +150,8 @@ extension Repository {
     }
 
     private func maintenancePass(_ report: inout MaintenanceReport) async throws {
-        let before = Set(try connection.query("SELECT dbname FROM odb.discarded WHERE database = \(database)").map { $0.string("dbname") })
+        let before = Set(
+            try connection.query("SELECT dbname FROM odb.discarded WHERE database = \(database)").map { $0.string("dbname") })
         try dropDiscarded()
         report.dropped += before.sorted()
         // Holding the maintenance lock, no build is under way: an unready spare is one a killed

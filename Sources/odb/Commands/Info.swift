@@ -18,11 +18,17 @@ extension ODB {
                         "revision : \(info.revision) (parent: \(info.parent), tip: \(info.tip))",
                     ]
                     if !info.parentTags.isEmpty { lines.append("tags     : \(info.parentTags.joined(separator: ", "))") }
-                    lines.append("size     : \(formatBytes(info.size)), \(info.revisions) revision database\(info.revisions == 1 ? "" : "s") \(formatBytes(info.revisionsSize))")
+                    lines.append(
+                        "size     : \(formatBytes(info.size)), \(info.revisions) revision database\(info.revisions == 1 ? "" : "s") \(formatBytes(info.revisionsSize))"
+                    )
                     if !info.spares.isEmpty {
-                        lines.append("spares   : revision\(info.spares.count == 1 ? "" : "s") \(info.spares.map(String.init).joined(separator: ", ")) (\(formatBytes(info.sparesSize)))")
+                        lines.append(
+                            "spares   : revision\(info.spares.count == 1 ? "" : "s") \(info.spares.map(String.init).joined(separator: ", ")) (\(formatBytes(info.sparesSize)))"
+                        )
                     }
-                    if info.discardedSize > 0 { lines.append("to drop  : \(formatBytes(info.discardedSize)) replaced by reverts") }
+                    if info.discardedSize > 0 {
+                        lines.append("to drop  : \(formatBytes(info.discardedSize)) replaced by reverts")
+                    }
                     return lines.joined(separator: "\n")
                 }
             }
@@ -67,7 +73,11 @@ extension ODB {
             text += "  \(revision.created.replacingOccurrences(of: "T", with: " ").dropLast(4))"
             text += "  parent \(revision.parent)"
             text += "  \(revision.author)"
-            if let size = revision.size, revision.database != nil { text += "  \(formatBytes(size))" } else { text += "  (purged)" }
+            if let size = revision.size, revision.database != nil {
+                text += "  \(formatBytes(size))"
+            } else {
+                text += "  (purged)"
+            }
             if !revision.tags.isEmpty { text += "  [\(revision.tags.joined(separator: ", "))]" }
             if revision.spare { text += "  (spare)" }
             if !revision.message.isEmpty { text += "  \(revision.message.split(whereSeparator: \.isNewline).first ?? "")" }

@@ -49,7 +49,9 @@ extension ODB {
                 let repository = try await connection.open().repository(connection.database, events: output.report)
                 try await repository.protect(!off)
                 try output.emit(["database": repository.database, "protected": off ? "false" : "true"]) {
-                    off ? "\(repository.database) is no longer protected" : "\(repository.database) is protected: revert and purge will refuse"
+                    off
+                        ? "\(repository.database) is no longer protected"
+                        : "\(repository.database) is protected: revert and purge will refuse"
                 }
             }
         }

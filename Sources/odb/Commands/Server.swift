@@ -20,8 +20,12 @@ extension ODB {
                     let (cluster, programs) = try await embedded(connection, tcp: tcp)
                     let outcome = try await cluster.start(programs: programs)
                     switch outcome {
-                    case .started(let port): try output.emit(["started": port]) { "Started the embedded cluster in \(cluster.directory), port \(port)" }
-                    case .alreadyRunning(let port): try output.emit(["running": port]) { "The embedded cluster is already running, port \(port)" }
+                    case .started(let port):
+                        try output.emit(["started": port]) {
+                            "Started the embedded cluster in \(cluster.directory), port \(port)"
+                        }
+                    case .alreadyRunning(let port):
+                        try output.emit(["running": port]) { "The embedded cluster is already running, port \(port)" }
                     }
                 }
             }
@@ -61,16 +65,22 @@ extension ODB {
             func run() async throws {
                 try await failing {
                     let server = try chooseServer(connection)
-                    var report = Report(source: server.source.rawValue, server: server.display, running: false, port: nil, pid: nil, directory: nil, socket: nil)
+                    var report = Report(
+                        source: server.source.rawValue, server: server.display, running: false, port: nil, pid: nil,
+                        directory: nil, socket: nil)
                     if let cluster = server.cluster {
                         let status = cluster.status()
                         var port: Int?
                         var pid: Int32?
                         if case .running(let runningPid, let runningPort) = status { (pid, port) = (runningPid, runningPort) }
                         if case .stopped(let stoppedPort) = status { port = stoppedPort }
-                        report = Report(source: server.source.rawValue, server: server.display, running: pid != nil, port: port, pid: pid, directory: cluster.directory, socket: cluster.socketDirectory)
+                        report = Report(
+                            source: server.source.rawValue, server: server.display, running: pid != nil, port: port, pid: pid,
+                            directory: cluster.directory, socket: cluster.socketDirectory)
                     } else {
-                        report = Report(source: server.source.rawValue, server: server.display, running: Connection.ping(conninfo: server.conninfo), port: nil, pid: nil, directory: nil, socket: nil)
+                        report = Report(
+                            source: server.source.rawValue, server: server.display,
+                            running: Connection.ping(conninfo: server.conninfo), port: nil, pid: nil, directory: nil, socket: nil)
                     }
                     try output.emit(report) {
                         var lines = ["server : \(report.server)", "chosen : by \(report.source)"]

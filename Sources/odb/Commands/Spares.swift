@@ -23,7 +23,7 @@ extension ODB {
                 var policy = try repository.sparePolicy()
                 if let keep {
                     policy = try await repository.keepSpares(keep)
-                    try workspace.startMaintenance(of: repository.database)
+                    if backgroundWork { try workspace.startMaintenance(of: repository.database) }
                 }
                 try output.emit(policy) {
                     var lines = ["keeping \(policy.keep) spare\(policy.keep == 1 ? "" : "s") for \(policy.database)"]
@@ -51,7 +51,8 @@ extension ODB {
                 let report = try await repository.maintain()
                 try output.emit(report) {
                     guard report.ran else { return "another odb is already tidying \(repository.database)" }
-                    return "built \(report.built.count) spare\(report.built.count == 1 ? "" : "s"), dropped \(report.dropped.count) database\(report.dropped.count == 1 ? "" : "s")"
+                    return
+                        "built \(report.built.count) spare\(report.built.count == 1 ? "" : "s"), dropped \(report.dropped.count) database\(report.dropped.count == 1 ? "" : "s")"
                 }
             }
         }
