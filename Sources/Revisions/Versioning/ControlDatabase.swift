@@ -8,6 +8,8 @@ public final class ControlDatabase {
     static let lockClass: Int32 = 0x6f_6462
     /// Advisory lock class held by the one worker tidying a database's spares ("odc").
     static let maintenanceLockClass: Int32 = 0x6f_6463
+    /// Advisory lock class held while one discarded database is dropped ("odd").
+    static let discardLockClass: Int32 = 0x6f_6464
 
     public let name: String
     public let connection: Connection

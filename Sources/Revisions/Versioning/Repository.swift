@@ -216,15 +216,31 @@ public final class Repository {
         }
     }
 
-    /// Drops the working databases that reverts replaced.
+    /// Drops the databases listed as discarded: those reverts replaced, purged revisions, spares
+    /// no longer wanted. Each is claimed with an advisory lock first, so that a purge and a
+    /// background worker never drop the same database at once (PostgreSQL marks a database being
+    /// dropped invalid, and refuses any other change to it meanwhile); one that another odb is
+    /// dropping is left to it.
     func dropDiscarded() throws {
         for row in try connection.query("SELECT dbname FROM odb.discarded WHERE database = \(database) ORDER BY discarded_at") {
-            let name = row.string("dbname")
-            try drop(name)
-            reached(.discardDropped)
-            try connection.query("DELETE FROM odb.discarded WHERE dbname = \(name)")
-            events(.droppedDiscarded(database: name))
+            if try dropDiscarded(row.string("dbname")) { events(.droppedDiscarded(database: row.string("dbname"))) }
         }
+    }
+
+    /// Drops one discarded database unless another odb is at it; true when this one did.
+    @discardableResult
+    func dropDiscarded(_ name: String) throws -> Bool {
+        let claimed =
+            try connection.query(
+                "SELECT pg_try_advisory_lock(\(ControlDatabase.discardLockClass), hashtext(\(name))) AS ok"
+            ).first?.bool("ok") == true
+        guard claimed else { return false }
+        defer { _ = try? connection.query("SELECT pg_advisory_unlock(\(ControlDatabase.discardLockClass), hashtext(\(name)))") }
+        guard try !connection.query("SELECT 1 FROM odb.discarded WHERE dbname = \(name)").isEmpty else { return false }
+        try drop(name)
+        reached(.discardDropped)
+        try connection.query("DELETE FROM odb.discarded WHERE dbname = \(name)")
+        return true
     }
 
     // MARK: Recovery
@@ -327,10 +343,15 @@ public final class Repository {
 
     // MARK: Drops
 
-    /// Drops a database odb made, if it exists (a frozen one is unfrozen first).
+    /// Drops a database odb made, if it exists: a frozen one is unfrozen first, unless a drop that
+    /// was interrupted left it invalid (`datconnlimit` -2), which only DROP DATABASE accepts.
     func drop(_ name: String) throws {
-        guard try databaseExists(name) else { return }
-        try connection.query("ALTER DATABASE \(identifier: name) WITH IS_TEMPLATE false")
+        guard
+            let row = try connection.query(
+                "SELECT datistemplate AND datconnlimit <> -2 AS frozen FROM pg_database WHERE datname = \(name)"
+            ).first
+        else { return }
+        if row.bool("frozen") { try connection.query("ALTER DATABASE \(identifier: name) WITH IS_TEMPLATE false") }
         try connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
     }
 

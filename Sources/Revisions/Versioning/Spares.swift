@@ -220,8 +220,7 @@ extension Repository {
             WITH gone AS (DELETE FROM odb.spares WHERE dbname = \(name) RETURNING dbname, database)
             INSERT INTO odb.discarded (dbname, database) SELECT dbname, database FROM gone ON CONFLICT DO NOTHING
             """)
-        try drop(name)
-        try connection.query("DELETE FROM odb.discarded WHERE dbname = \(name)")
+        try dropDiscarded(name)
         events(.droppedSpare(number: number, database: name))
     }
 
