@@ -80,7 +80,7 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("writer")
                 let acknowledged = Atomic<Int>(0)
-                let writer = Task.detached {
+                let writer = Task.detached { () throws -> PostgresError? in
                     let connection = try sandbox.connect(database)
                     var next = 1
                     do {
@@ -90,17 +90,17 @@ extension Integration {
                             next += 1
                         }
                     } catch let error as PostgresError {
-                        return error.message
+                        return error
                     }
-                    return ""
+                    return nil
                 }
                 let deadline = ContinuousClock.now + .seconds(30)
                 while acknowledged.load(ordering: .sequentiallyConsistent) < 50, ContinuousClock.now < deadline {
                     await Task.yield()
                 }
                 let outcome = try await workspace.repository().commit(message: "under load")
-                let ending = try await writer.value
-                #expect(ending.contains("terminating connection"))
+                let ending = try #require(try await writer.value)
+                #expect(OdbError(lostConnection: ending) != nil, "\(ending)")
                 #expect(outcome.endedSessions.count == 1)
                 let committed = acknowledged.load(ordering: .sequentiallyConsistent)
                 let frozen = try sandbox.frozenRows(outcome.revisionDatabase)

@@ -120,15 +120,23 @@ struct Sandbox {
         return try rows(copy)
     }
 
-    /// Waits until no background `odb maintain` of this sandbox holds its lock.
+    /// Waits until every background `odb maintain` this sandbox's commands started has exited.
+    /// They are found by their arguments, which name this sandbox's control database; a worker
+    /// that has been started but has not yet connected counts too.
     func waitForWorkers(deadline: Duration = .seconds(120)) async throws {
-        let connection = try connect(control)
         let end = ContinuousClock.now + deadline
-        while try !connection.query(
-            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = \(Int64(ControlDatabase.maintenanceLockClass))::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-        ).isEmpty {
+        while workersRunning() {
             guard ContinuousClock.now < end else { throw OdbError.busy(database: control, holder: "a background worker") }
             try await Task.sleep(for: .milliseconds(10))  // the poll's interval, under the deadline above
+        }
+    }
+
+    private func workersRunning() -> Bool {
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return processes.contains { pid in
+            guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return arguments.contains("maintain") && arguments.contains(control)
         }
     }
 

@@ -164,8 +164,10 @@ public final class Connection {
             PQresultErrorField(result, code).map { String(cString: $0) }
         }
         let message = field(ODB_PG_DIAG_MESSAGE_PRIMARY) ?? trimmed(PQerrorMessage(connection))
+        // libpq's own errors carry no SQLSTATE; a broken connection is one of them.
+        let lost: SQLState? = PQstatus(connection) == CONNECTION_BAD ? .connectionFailure : nil
         return PostgresError(
-            sqlState: field(ODB_PG_DIAG_SQLSTATE).map(SQLState.init(rawValue:)),
+            sqlState: field(ODB_PG_DIAG_SQLSTATE).map(SQLState.init(rawValue:)) ?? lost,
             message: message,
             detail: field(ODB_PG_DIAG_MESSAGE_DETAIL),
             hint: field(ODB_PG_DIAG_MESSAGE_HINT)
