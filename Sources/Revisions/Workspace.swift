@@ -79,6 +79,7 @@ public final class Workspace {
         guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return }
         var environment = options.environment
         if let url = options.url { environment["ODB_URL"] = url }
+        environment["ODB_FAULT"] = nil  // a test's fault is meant for its command, not for the worker
         try Programs.spawnDetached(
             executable, arguments: ["maintain", "--database", database, "--control-db", control.name, "--quiet"],
             environment: environment)

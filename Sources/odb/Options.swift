@@ -72,6 +72,10 @@ struct OutputOptions: ParsableArguments {
             return
         case .skippedSpare(let number, let reason):
             line = "no spare for revision \(number): \(reason)"
+        case .rolesMissing(let database, let roles):
+            line =
+                "the roles \(roles.joined(separator: ", ")) no longer exist: their ownership, grants and settings "
+                + "were not restored on \(database)"
         default:
             guard verbose, let text = Self.detail(event) else { return }
             line = text

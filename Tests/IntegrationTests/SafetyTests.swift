@@ -174,6 +174,24 @@ extension Integration {
             }
         }
 
+        /// Grants recorded for a role dropped since the commit cannot come back; the revert says so.
+        @Test func revertNamesRolesThatAreGone() async throws {
+            try await withSandbox { sandbox in
+                let (database, workspace) = try await sandbox.tracked("gone role", rows: [1])
+                let role = try sandbox.makeRole("gone")
+                let admin = try sandbox.connect()
+                try admin.query("GRANT CONNECT ON DATABASE \(identifier: database) TO \(identifier: role)")
+                let events = EventLog()
+                let repository = try workspace.repository(events: events.record)
+                _ = try await repository.commit(message: "")
+                try admin.query("REVOKE ALL ON DATABASE \(identifier: database) FROM \(identifier: role)")
+                try admin.query("DROP ROLE \(identifier: role)")
+                _ = try await repository.revert(to: nil)
+                #expect(events.all.contains { if case .rolesMissing(_, [role]) = $0 { true } else { false } })
+                #expect(try sandbox.rows(database) == [1])
+            }
+        }
+
         /// Two odb processes on one database never interleave: the second waits, then gives up
         /// with a clear message.
         @Test func aSecondOdbWaitsForTheLock() async throws {

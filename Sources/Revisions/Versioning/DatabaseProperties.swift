@@ -93,6 +93,13 @@ public struct DatabaseProperties: Codable, Sendable, Equatable {
         return statements
     }
 
+    /// The roles these properties name (owner, grantees, settings) that are not among
+    /// `existingRoles`: what `restoreStatements` has to leave out.
+    func missingRoles(existingRoles: Set<String>) -> [String] {
+        let named = [owner] + grants.compactMap(\.grantee) + settings.compactMap(\.role)
+        return Array(Set(named).subtracting(existingRoles)).sorted()
+    }
+
     /// The privileges a database can have, as aclexplode names them.
     static let privileges: Set<String> = ["CREATE", "TEMPORARY", "CONNECT"]
 

@@ -104,4 +104,6 @@ public enum Event: Sendable, Equatable {
     case droppedSpare(number: Int, database: String)
     case droppedDiscarded(database: String)
     case skippedSpare(number: Int, reason: String)
+    /// Roles the recorded owner, grants or settings name are gone; those were left out.
+    case rolesMissing(database: String, roles: [String])
 }

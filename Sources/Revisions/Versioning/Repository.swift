@@ -193,6 +193,8 @@ public final class Repository {
     /// Sets a copy's owner, grants and settings to those recorded with its revision.
     func restore(_ recorded: DatabaseProperties, on copy: String) throws {
         let roles = Set(try connection.query("SELECT rolname FROM pg_roles").map { $0.string("rolname") })
+        let missing = recorded.missingRoles(existingRoles: roles)
+        if !missing.isEmpty { events(.rolesMissing(database: copy, roles: missing)) }
         for statement in recorded.restoreStatements(on: copy, existingRoles: roles) {
             try connection.query(statement)
         }
