@@ -123,6 +123,33 @@ extension Integration {
         }
     }
 
+    @Suite struct BackgroundWorkerTests {
+        /// The whole mechanism through the binary: commit and revert start a detached worker,
+        /// which finds the server through ODB_URL (the command had --url), builds the spare, and
+        /// after the revert drops the replaced database and builds the spare again.
+        @Test func commitAndRevertLeaveTheWorkToABackgroundWorker() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("worker", rows: [1])
+                let background: [String: String?] = ["ODB_BACKGROUND": "1"]
+                try await expectSuccess(sandbox.odb(["init", database]))
+                try await expectSuccess(sandbox.odb(["commit"], environment: background))
+                try await sandbox.waitForWorkers()
+                var info = try JSONDecoder().decode(Info.self, from: Data(try await sandbox.odb(["info", "--json"]).output.utf8))
+                #expect(info.spares == [1])
+
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                let reverted = try await sandbox.odb(["revert", "-v"], environment: background)
+                #expect(reverted.errorOutput.contains("swapped in the spare of revision 1"), "\(reverted.errorOutput)")
+                #expect(try sandbox.rows(database) == [1])
+                try await sandbox.waitForWorkers()
+                info = try JSONDecoder().decode(Info.self, from: Data(try await sandbox.odb(["info", "--json"]).output.utf8))
+                #expect(info.spares == [1])
+                #expect(info.discardedSize == 0)
+                try sandbox.expectConsistent(database, states: [[1]])
+            }
+        }
+    }
+
     @Suite struct DropTests {
         /// A drop interrupted by a crash leaves a database PostgreSQL marks invalid, which refuses
         /// every change but DROP DATABASE; odb drops it all the same.
