@@ -223,10 +223,17 @@ public final class Repository {
     /// background worker never drop the same database at once (PostgreSQL marks a database being
     /// dropped invalid, and refuses any other change to it meanwhile); one that another odb is
     /// dropping is left to it.
-    func dropDiscarded() throws {
+    @discardableResult
+    func dropDiscarded() throws -> [String] {
+        var dropped: [String] = []
         for row in try connection.query("SELECT dbname FROM odb.discarded WHERE database = \(database) ORDER BY discarded_at") {
-            if try dropDiscarded(row.string("dbname")) { events(.droppedDiscarded(database: row.string("dbname"))) }
+            let name = row.string("dbname")
+            if try dropDiscarded(name) {
+                events(.droppedDiscarded(database: name))
+                dropped.append(name)
+            }
         }
+        return dropped
     }
 
     /// Drops one discarded database unless another odb is at it; true when this one did.

@@ -150,10 +150,7 @@ extension Repository {
     }
 
     private func maintenancePass(_ report: inout MaintenanceReport) async throws {
-        let before = Set(
-            try connection.query("SELECT dbname FROM odb.discarded WHERE database = \(database)").map { $0.string("dbname") })
-        try dropDiscarded()
-        report.dropped += before.sorted()
+        report.dropped += try dropDiscarded()
         // Holding the maintenance lock, no build is under way: an unready spare is one a killed
         // worker left.
         for row in try connection.query("SELECT number, dbname FROM odb.spares WHERE database = \(database) AND NOT ready") {
@@ -202,11 +199,14 @@ extension Repository {
         if let recorded = try recordedProperties(number) { try restore(recorded, on: name) }
         let size = try connection.query("SELECT pg_database_size(\(name)) AS size").first?.int("size")
         // Not under the repository lock: a revert may be holding it while it waits for this spare.
-        // A purge that dropped the revision meanwhile also deleted the row, and then this drops the copy.
+        // A purge that dropped the revision meanwhile also deleted the row: then the copy is listed
+        // as discarded before it is dropped, like any other.
         let marked = try connection.query(
             "UPDATE odb.spares SET ready = true, size = \(size), built_at = now() WHERE dbname = \(name) RETURNING number")
         if marked.isEmpty {
-            try drop(name)
+            try connection.query(
+                "INSERT INTO odb.discarded (dbname, database) VALUES (\(name), \(database)) ON CONFLICT DO NOTHING")
+            try dropDiscarded(name)
         } else {
             events(.builtSpare(number: number, database: name))
         }
