@@ -151,16 +151,22 @@ extension Integration {
     }
 
     @Suite struct DropTests {
+        /// A repository whose revert left its old working database to drop, and that database.
+        func replacedDatabase(_ sandbox: Sandbox) async throws -> (Repository, String) {
+            let (_, workspace) = try await sandbox.tracked("replaced", rows: [1])
+            let repository = try workspace.repository(options: .init(background: true))
+            _ = try await repository.commit(message: "")
+            _ = try await repository.revert(to: nil)
+            let discarded = try #require(
+                try workspace.control.connection.query("SELECT dbname FROM odb.discarded").first?.string("dbname"))
+            return (repository, discarded)
+        }
+
         /// A drop interrupted by a crash leaves a database PostgreSQL marks invalid, which refuses
         /// every change but DROP DATABASE; odb drops it all the same.
         @Test func invalidDatabaseLeftByAnInterruptedDropIsDropped() async throws {
             try await withSandbox { sandbox in
-                let (database, workspace) = try await sandbox.tracked("invalid", rows: [1])
-                let repository = try workspace.repository(options: .init(background: true))
-                _ = try await repository.commit(message: "")
-                _ = try await repository.revert(to: nil)
-                let discarded = try #require(
-                    try workspace.control.connection.query("SELECT dbname FROM odb.discarded").first?.string("dbname"))
+                let (repository, discarded) = try await replacedDatabase(sandbox)
                 try sandbox.connect().query(
                     "UPDATE pg_database SET datconnlimit = -2 WHERE datname = \(discarded)")
                 #expect(try await repository.maintain().dropped == [discarded])
@@ -171,12 +177,7 @@ extension Integration {
         /// A database another odb is dropping (its claim held) is left to it.
         @Test func aClaimedDatabaseIsLeftToItsDropper() async throws {
             try await withSandbox { sandbox in
-                let (_, workspace) = try await sandbox.tracked("claimed", rows: [1])
-                let repository = try workspace.repository(options: .init(background: true))
-                _ = try await repository.commit(message: "")
-                _ = try await repository.revert(to: nil)
-                let discarded = try #require(
-                    try workspace.control.connection.query("SELECT dbname FROM odb.discarded").first?.string("dbname"))
+                let (repository, discarded) = try await replacedDatabase(sandbox)
                 let other = try sandbox.connect(sandbox.control)
                 try other.query("SELECT pg_advisory_lock(\(ControlDatabase.discardLockClass), hashtext(\(discarded)))")
                 #expect(try repository.dropDiscarded(discarded) == false)
