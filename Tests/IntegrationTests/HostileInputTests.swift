@@ -106,18 +106,20 @@ extension Integration {
 
         /// Any text, bound as a value or quoted as a name, reaches the server as exactly that text.
         @Test func valuesAndNamesRoundTrip() async throws {
-            let connection = try await Sandbox.make().connect()
-            // Every character of the corpus but NUL, which no C string can carry.
-            let characters = Array(Set(hostileCorpus.joined())).filter { $0 != "\0" }.sorted()
-            let text = Gen.element(of: characters).compactMap { $0 }.string(of: 1...60)
-            await propertyCheck(count: 300, input: text) { (value: String) in
-                let bound = try? connection.query("SELECT \(value)::text AS v").first?["v"]
-                #expect(bound == value)
-                let literal = try? connection.query("SELECT \(literal: value) AS v").first?["v"]
-                #expect(literal == value)
-                if value.utf8.count <= Names.maximumLength {
-                    let named = try? connection.query("SELECT 1 AS \(identifier: value)").columns.first
-                    #expect(named == value)
+            try await withSandbox { sandbox in
+                let connection = try sandbox.connect()
+                // Every character of the corpus but NUL, which no C string can carry.
+                let characters = Array(Set(hostileCorpus.joined())).filter { $0 != "\0" }.sorted()
+                let text = Gen.element(of: characters).compactMap { $0 }.string(of: 1...60)
+                await propertyCheck(count: 300, input: text) { (value: String) in
+                    let bound = try? connection.query("SELECT \(value)::text AS v").first?["v"]
+                    #expect(bound == value)
+                    let literal = try? connection.query("SELECT \(literal: value) AS v").first?["v"]
+                    #expect(literal == value)
+                    if value.utf8.count <= Names.maximumLength {
+                        let named = try? connection.query("SELECT 1 AS \(identifier: value)").columns.first
+                        #expect(named == value)
+                    }
                 }
             }
         }

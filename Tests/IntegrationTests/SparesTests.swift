@@ -221,15 +221,17 @@ extension Integration {
 
         /// A long statement calls back while the server works, then returns its rows.
         @Test func longStatementsReportWhileWaiting() async throws {
-            let connection = try await Sandbox.make().connect()
-            var calls = 0
-            let rows = try connection.query("SELECT pg_sleep(0.5), 42 AS answer", every: .milliseconds(50)) { calls += 1 }
-            #expect(rows.first?.int("answer") == 42)
-            #expect(calls >= 3)
-            #expect(throws: PostgresError.self) {
-                try connection.query("SELECT 1/0", every: .milliseconds(50)) {}
+            try await withSandbox { sandbox in
+                let connection = try sandbox.connect()
+                var calls = 0
+                let rows = try connection.query("SELECT pg_sleep(0.5), 42 AS answer", every: .milliseconds(50)) { calls += 1 }
+                #expect(rows.first?.int("answer") == 42)
+                #expect(calls >= 3)
+                #expect(throws: PostgresError.self) {
+                    try connection.query("SELECT 1/0", every: .milliseconds(50)) {}
+                }
+                #expect(try connection.query("SELECT 1 AS one").first?.int("one") == 1)
             }
-            #expect(try connection.query("SELECT 1 AS one").first?.int("one") == 1)
         }
     }
 }
