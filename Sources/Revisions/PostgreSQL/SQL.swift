@@ -46,6 +46,11 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
         public mutating func appendInterpolation(unsafeRaw text: String) {
             fragments.append(.text(text))
         }
+
+        /// Another statement's text spliced in, its values still bound as parameters.
+        public mutating func appendInterpolation(_ sql: SQL) {
+            fragments.append(contentsOf: sql.fragments)
+        }
     }
 
     /// The parameter values, in `$n` order.

@@ -176,8 +176,7 @@ public final class ControlDatabase {
     func withLock<T>(
         on database: String, timeout: Duration, events: (Event) -> Void, _ body: () async throws -> T
     ) async throws -> T {
-        let acquired = try connection.query("SELECT pg_try_advisory_lock(\(Self.lockClass), hashtext(\(database))) AS ok")
-        if acquired.first?.bool("ok") != true {
+        if try !tryLock(Self.lockClass, on: database) {
             let holder = try lockHolder(database)
             events(.waitingForLock(database: database, holder: holder))
             let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
@@ -188,8 +187,27 @@ public final class ControlDatabase {
                 throw OdbError.busy(database: database, holder: holder)
             }
         }
-        defer { _ = try? connection.query("SELECT pg_advisory_unlock(\(Self.lockClass), hashtext(\(database)))") }
+        defer { unlock(Self.lockClass, on: database) }
         return try await body()
+    }
+
+    /// Takes odb's advisory lock of `lockClass` on `key` if no session holds it.
+    func tryLock(_ lockClass: Int32, on key: String) throws -> Bool {
+        try connection.query("SELECT pg_try_advisory_lock(\(lockClass), hashtext(\(key))) AS ok").first?.bool("ok") == true
+    }
+
+    /// Releases a lock `tryLock` or `withLock` took; a lost connection released it already.
+    func unlock(_ lockClass: Int32, on key: String) {
+        _ = try? connection.query("SELECT pg_advisory_unlock(\(lockClass), hashtext(\(key)))")
+    }
+
+    /// The condition, on `pg_locks l`, that some session holds odb's lock of `lockClass` on `key`
+    /// in this control database: for queries that look at who holds a lock without taking it.
+    static func held(_ lockClass: Int32, on key: String) -> SQL {
+        """
+        l.locktype = 'advisory' AND l.granted AND l.classid = \(Int64(lockClass))::oid AND l.objid = hashtext(\(key))::oid
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        """
     }
 
     private func lockHolder(_ database: String) throws -> String {
@@ -197,8 +215,7 @@ public final class ControlDatabase {
             """
             SELECT a.pid, a.usename, a.client_addr, a.backend_start
             FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-            WHERE l.locktype = 'advisory' AND l.granted AND l.classid = \(Int64(Self.lockClass))::oid
-              AND l.objid = hashtext(\(database))::oid AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            WHERE \(Self.held(Self.lockClass, on: database))
             LIMIT 1
             """)
         guard let row = rows.first else { return "another session" }

@@ -65,19 +65,15 @@ struct ServerStorage {
     let dataDirectory: String?
 
     /// Free bytes on the data directory's file system, for an unprivileged writer.
-    func freeBytes() -> Int64? {
-        guard let dataDirectory else { return nil }
-        var stats = statvfs()
-        guard statvfs(dataDirectory, &stats) == 0 else { return nil }
-        return Int64(stats.f_bavail) * Int64(stats.f_frsize)
-    }
+    func freeBytes() -> Int64? { fileSystem().map { Int64($0.f_bavail) * Int64($0.f_frsize) } }
 
     /// The size of the file system holding the data directory.
-    func totalBytes() -> Int64? {
+    func totalBytes() -> Int64? { fileSystem().map { Int64($0.f_blocks) * Int64($0.f_frsize) } }
+
+    private func fileSystem() -> statvfs? {
         guard let dataDirectory else { return nil }
         var stats = statvfs()
-        guard statvfs(dataDirectory, &stats) == 0 else { return nil }
-        return Int64(stats.f_blocks) * Int64(stats.f_frsize)
+        return statvfs(dataDirectory, &stats) == 0 ? stats : nil
     }
 
     /// The database folders under `base/`, to tell which one a copy is writing.

@@ -68,12 +68,11 @@ public final class Repository {
     func reached(_ step: Step) { step.reached(on: connection) }
 
     /// Runs a change under odb's lock on this database, after finishing whatever an interrupted
-    /// odb left behind.
-    func changing<T>(_ body: () async throws -> T) async throws -> T {
+    /// odb left behind; `body` gets the state as that left it.
+    func changing<T>(_ body: (State) async throws -> T) async throws -> T {
         try await control.withLock(on: database, timeout: options.lockTimeout, events: events) {
-            _ = try state()
             try finishInterrupted()
-            return try await body()
+            return try await body(try state())
         }
     }
 
@@ -82,15 +81,13 @@ public final class Repository {
     /// Freezes the working database as revision N (its current number) and moves it to N+1.
     public func commit(message: String) async throws -> CommitOutcome {
         if message.contains("\0") { throw OdbError.invalidMessage }
-        return try await changing {
-            let state = try state()
-            guard try databaseExists(database) else { throw OdbError.databaseMissing(database: database) }
-            let number = state.revision
-            let frozen = Names.revisionDatabase(database, number: number)
-            if try databaseExists(frozen) { throw OdbError.nameTaken(database: frozen) }
+        return try await changing { state in
             guard let properties = try DatabaseProperties.read(database, on: connection) else {
                 throw OdbError.databaseMissing(database: database)
             }
+            let number = state.revision
+            let frozen = Names.revisionDatabase(database, number: number)
+            if try databaseExists(frozen) { throw OdbError.nameTaken(database: frozen) }
             try journal(
                 kind: "commit", number: number, made: frozen, replaced: nil, allowConnections: properties.allowConnections)
             reached(.commitJournaled)
@@ -104,9 +101,9 @@ public final class Repository {
             if !ended.isEmpty { events(.endedSessions(database: database, sessions: ended)) }
             do {
                 reached(.commitFenced)
-                try copy(from: database, to: frozen, frozen: true)
+                // A fenced database cannot change, so the copy's size is the size measured before it.
+                let size = try copy(from: database, to: frozen, frozen: true).size
                 reached(.commitCopied)
-                let size = try connection.query("SELECT pg_database_size(\(frozen)) AS size").first?.int("size")
                 let json = String(decoding: try JSONCoding.encoder.encode(properties), as: UTF8.self)
                 try connection.transaction {
                     try connection.query(
@@ -139,8 +136,7 @@ public final class Repository {
     /// recorded. Killed at any step, the working database exists, whole, holding the old state or
     /// the new; the next odb command undoes the unfinished part.
     public func revert(to target: RevisionArgument?) async throws -> RevertOutcome {
-        try await changing {
-            let state = try state()
+        try await changing { state in
             if state.protected { throw OdbError.protected(database: database) }
             let number = try resolve(target ?? .number(state.parent), parentIfZero: state.parent)
             let source = try revisionDatabase(number)
@@ -239,12 +235,8 @@ public final class Repository {
     /// Drops one discarded database unless another odb is at it; true when this one did.
     @discardableResult
     func dropDiscarded(_ name: String) throws -> Bool {
-        let claimed =
-            try connection.query(
-                "SELECT pg_try_advisory_lock(\(ControlDatabase.discardLockClass), hashtext(\(name))) AS ok"
-            ).first?.bool("ok") == true
-        guard claimed else { return false }
-        defer { _ = try? connection.query("SELECT pg_advisory_unlock(\(ControlDatabase.discardLockClass), hashtext(\(name)))") }
+        guard try control.tryLock(ControlDatabase.discardLockClass, on: name) else { return false }
+        defer { control.unlock(ControlDatabase.discardLockClass, on: name) }
         guard try !connection.query("SELECT 1 FROM odb.discarded WHERE dbname = \(name)").isEmpty else { return false }
         try drop(name)
         reached(.discardDropped)
@@ -276,11 +268,8 @@ public final class Repository {
                     OR EXISTS (SELECT 1 FROM odb.spares WHERE database = \(database) AND NOT ready) AS pending
                 """
             ).first?.bool("pending") ?? false
-        guard pending,
-            try connection.query("SELECT pg_try_advisory_lock(\(ControlDatabase.lockClass), hashtext(\(database))) AS ok").first?
-                .bool("ok") == true
-        else { return }
-        defer { _ = try? connection.query("SELECT pg_advisory_unlock(\(ControlDatabase.lockClass), hashtext(\(database)))") }
+        guard pending, try control.tryLock(ControlDatabase.lockClass, on: database) else { return }
+        defer { control.unlock(ControlDatabase.lockClass, on: database) }
         try finishInterrupted()
     }
 
@@ -434,7 +423,7 @@ public final class Repository {
                 number: row.int("number"), parent: row.int("parent"), database: row["dbname"],
                 message: row.string("message"), author: row.string("author"), created: row.string("created"),
                 size: row["size"].flatMap { Int64($0) },
-                tags: (try? JSONCoding.decoder.decode([String].self, from: Data(row.string("tags").utf8))) ?? [],
+                tags: row.jsonArray("tags"),
                 spare: row.bool("spare"))
         }
     }
@@ -463,9 +452,9 @@ public final class Repository {
         return Info(
             database: database, server: control.server.display, revision: row.int("revision"), parent: row.int("parent"),
             tip: row.int("tip"),
-            parentTags: (try? JSONCoding.decoder.decode([String].self, from: Data(row.string("tags").utf8))) ?? [],
+            parentTags: row.jsonArray("tags"),
             size: Int64(row.int("size")), revisions: row.int("revisions"), revisionsSize: Int64(row.int("revisions_size")),
-            spares: (try? JSONCoding.decoder.decode([Int].self, from: Data(row.string("spares").utf8))) ?? [],
+            spares: row.jsonArray("spares"),
             sparesSize: Int64(row.int("spares_size")), discardedSize: Int64(row.int("discarded_size")))
     }
 
@@ -474,8 +463,7 @@ public final class Repository {
     /// Tags a revision (default: the working database's parent).
     public func tag(_ name: String, revision: RevisionArgument?) async throws -> Tag {
         try Names.validateTag(name)
-        return try await changing {
-            let state = try state()
+        return try await changing { state in
             if revision == nil, state.parent == 0 { throw OdbError.unknownRevision("0: nothing has been committed yet") }
             let number = try resolve(revision ?? .number(state.parent), parentIfZero: state.parent)
             do {
@@ -489,7 +477,7 @@ public final class Repository {
     }
 
     public func deleteTag(_ name: String) async throws -> Tag {
-        try await changing {
+        try await changing { _ in
             guard
                 let number = try connection.query(
                     "DELETE FROM odb.tags WHERE database = \(database) AND name = \(name) RETURNING number"
@@ -527,8 +515,8 @@ public final class Repository {
     /// their spares) to the discarded list; then they are dropped. Killed in between, the next odb
     /// drops the rest: no revision ever names a database that is gone.
     public func purge(_ plan: PurgePlan) async throws -> [Int] {
-        try await changing {
-            if try state().protected { throw OdbError.protected(database: database) }
+        try await changing { state in
+            if state.protected { throw OdbError.protected(database: database) }
             let forgotten: [(number: Int, name: String)] = try connection.transaction {
                 var forgotten: [(Int, String)] = []
                 for number in plan.revisions {
@@ -569,5 +557,12 @@ public final class Repository {
         if let name = ProcessInfo.processInfo.environment["USER"], !name.isEmpty { return name }
         if let entry = getpwuid(geteuid()) { return String(cString: entry.pointee.pw_name) }
         return ""
+    }
+}
+
+extension Row {
+    /// A column holding a JSON array (from `json_agg`), decoded.
+    func jsonArray<Element: Decodable>(_ column: String) -> [Element] {
+        (try? JSONCoding.decoder.decode([Element].self, from: Data(string(column).utf8))) ?? []
     }
 }

@@ -54,9 +54,8 @@ extension Repository {
                 let row = try connection.query(
                     """
                     SELECT s.dbname, s.ready, EXISTS (
-                        SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
-                          AND l.classid = \(Int64(ControlDatabase.maintenanceLockClass))::oid AND l.objid = hashtext(s.database)::oid
-                          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS building
+                        SELECT 1 FROM pg_locks l WHERE \(ControlDatabase.held(ControlDatabase.maintenanceLockClass, on: database))
+                    ) AS building
                     FROM odb.spares s WHERE s.database = \(database) AND s.number = \(number)
                     """
                 ).first
@@ -129,22 +128,17 @@ extension Repository {
     public func maintain() async throws -> MaintenanceReport {
         var report = MaintenanceReport()
         while true {
-            let locked =
-                try connection.query(
-                    "SELECT pg_try_advisory_lock(\(ControlDatabase.maintenanceLockClass), hashtext(\(database))) AS ok"
-                ).first?.bool("ok") == true
-            guard locked else {
+            guard try control.tryLock(ControlDatabase.maintenanceLockClass, on: database) else {
                 report.ran = !report.built.isEmpty || !report.dropped.isEmpty
                 return report
             }
             do {
                 try await maintenancePass(&report)
             } catch {
-                _ = try? connection.query(
-                    "SELECT pg_advisory_unlock(\(ControlDatabase.maintenanceLockClass), hashtext(\(database)))")
+                control.unlock(ControlDatabase.maintenanceLockClass, on: database)
                 throw error
             }
-            try connection.query("SELECT pg_advisory_unlock(\(ControlDatabase.maintenanceLockClass), hashtext(\(database)))")
+            control.unlock(ControlDatabase.maintenanceLockClass, on: database)
             if try report.skipped != nil || !maintenanceDue() { return report }
         }
     }
@@ -194,10 +188,10 @@ extension Repository {
     /// properties, then marks it ready, unless the revision went away meanwhile.
     private func build(_ name: String, of number: Int, from source: String) throws {
         let reserve = control.storage().totalBytes().map { $0 / 10 } ?? 0
-        try copy(from: source, to: name, frozen: false, reserve: reserve)
+        // A revision is frozen, so the copy's size is the size measured before it.
+        let size = try copy(from: source, to: name, frozen: false, reserve: reserve).size
         reached(.spareCopied)
         if let recorded = try recordedProperties(number) { try restore(recorded, on: name) }
-        let size = try connection.query("SELECT pg_database_size(\(name)) AS size").first?.int("size")
         // Not under the repository lock: a revert may be holding it while it waits for this spare.
         // A purge that dropped the revision meanwhile also deleted the row: then the copy is listed
         // as discarded before it is dropped, like any other.
@@ -232,9 +226,7 @@ extension Repository {
             """
             WITH gone AS (
                 DELETE FROM odb.spares s WHERE s.database = \(database) AND NOT s.ready AND NOT EXISTS (
-                    SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
-                      AND l.classid = \(Int64(ControlDatabase.maintenanceLockClass))::oid AND l.objid = hashtext(s.database)::oid
-                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                    SELECT 1 FROM pg_locks l WHERE \(ControlDatabase.held(ControlDatabase.maintenanceLockClass, on: database)))
                 RETURNING s.dbname, s.database)
             INSERT INTO odb.discarded (dbname, database) SELECT dbname, database FROM gone ON CONFLICT DO NOTHING
             """)
