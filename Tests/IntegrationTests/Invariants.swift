@@ -8,6 +8,20 @@ func expectSuccess(_ result: ProgramResult, sourceLocation: SourceLocation = #_s
     #expect(result.succeeded, "\(result.status): \(result.errorOutput)", sourceLocation: sourceLocation)
 }
 
+/// A command that must have failed with odb's one line on stderr and exit status 1, holding
+/// `containing` when given, and showing `secret` nowhere.
+func expectOneLine(
+    _ result: ProgramResult, containing: String? = nil, secret: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(result.status == "exit status 1", "\(result.status): \(result.output)", sourceLocation: sourceLocation)
+    #expect(result.errorOutput.hasPrefix("odb: "), sourceLocation: sourceLocation)
+    #expect(result.errorOutput.split(separator: "\n").count == 1, "\(result.errorOutput)", sourceLocation: sourceLocation)
+    if let containing {
+        #expect(result.errorOutput.contains(containing), "\(result.errorOutput)", sourceLocation: sourceLocation)
+    }
+    if let secret { #expect(!(result.errorOutput + result.output).contains(secret), sourceLocation: sourceLocation) }
+}
+
 extension Sandbox {
     /// The invariants odb keeps whatever happens: the working database exists, accepts
     /// connections and holds one of `states` whole; every revision database exists, frozen, with

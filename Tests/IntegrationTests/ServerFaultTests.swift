@@ -7,17 +7,6 @@ import Testing
 /// and nothing changes.
 extension Integration {
     @Suite struct ServerFaultTests {
-        /// The one line a failed command must print, and what must not be in it.
-        func expectOneLine(
-            _ result: ProgramResult, containing: String, secret: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
-        ) {
-            #expect(result.status == "exit status 1", "\(result.status)", sourceLocation: sourceLocation)
-            #expect(result.errorOutput.hasPrefix("odb: "), sourceLocation: sourceLocation)
-            #expect(result.errorOutput.split(separator: "\n").count == 1, "\(result.errorOutput)", sourceLocation: sourceLocation)
-            #expect(result.errorOutput.contains(containing), "\(result.errorOutput)", sourceLocation: sourceLocation)
-            if let secret { #expect(!(result.errorOutput + result.output).contains(secret), sourceLocation: sourceLocation) }
-        }
-
         /// The sandbox's conninfo with another user (and password).
         func conninfo(_ sandbox: Sandbox, user: String, password: String? = nil) -> String {
             var options = parsedOptions(sandbox.conninfo)
