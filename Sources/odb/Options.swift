@@ -195,19 +195,18 @@ struct ChangeOptions: ParsableArguments {
         case fileCopy = "file_copy"
     }
 
-    var background: Bool { backgroundWork }
-
-    func open(_ connection: ConnectionOptions, _ output: OutputOptions) async throws -> (Workspace, Repository) {
+    /// Runs `change` on the tracked database, then leaves the tidying (dropping what a revert
+    /// replaced, rebuilding spares) to a background worker, when there is one.
+    func run<T>(
+        _ connection: ConnectionOptions, _ output: OutputOptions, _ change: (Repository) async throws -> T
+    ) async throws -> T {
         let workspace = try await connection.open()
         let options = Repository.Options(
             terminate: !noTerminate, strategy: strategy == .auto ? nil : CopyStrategy(rawValue: strategy.rawValue),
-            background: background)
-        return (workspace, try workspace.repository(connection.database, options: options, events: output.report))
-    }
-
-    /// Leaves the tidying to a background worker, when there is one.
-    func tidy(_ workspace: Workspace, _ repository: Repository) {
-        guard background else { return }
-        try? workspace.startMaintenance(of: repository.database)
+            background: backgroundWork)
+        let repository = try workspace.repository(connection.database, options: options, events: output.report)
+        let outcome = try await change(repository)
+        if backgroundWork { try? workspace.startMaintenance(of: repository.database) }
+        return outcome
     }
 }

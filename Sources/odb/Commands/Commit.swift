@@ -16,9 +16,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let (workspace, repository) = try await change.open(connection, output)
-                let outcome = try await repository.commit(message: message)
-                change.tidy(workspace, repository)
+                let outcome = try await change.run(connection, output) { try await $0.commit(message: message) }
                 try output.emit(outcome) {
                     "Committed revision \(outcome.committed), now at revision \(outcome.revision)"
                 }
@@ -42,9 +40,7 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let target = try revision.map(RevisionArgument.init(parsing:))
-                let (workspace, repository) = try await change.open(connection, output)
-                let outcome = try await repository.revert(to: target)
-                change.tidy(workspace, repository)
+                let outcome = try await change.run(connection, output) { try await $0.revert(to: target) }
                 try output.emit(outcome) {
                     "Reverted to revision \(outcome.parent), now at revision \(outcome.revision)"
                 }
