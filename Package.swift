@@ -2,8 +2,8 @@
 import PackageDescription
 
 let package = Package(
+    // Linux only: odb uses Glibc, /proc and posix_spawn's setsid, and is built and tested on Debian.
     name: "odb",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "odb", targets: ["odb"]),
         .library(name: "Revisions", targets: ["Revisions"]),

@@ -61,15 +61,13 @@ public final class Workspace {
         }
     }
 
-    /// The tracked database a command works on: `database` when given, else the project's current one.
+    /// The tracked database a command works on: `database` when given, else the project's
+    /// current one. No side effects: commands run `recoverAbandoned()` on it first.
     public func repository(
         _ database: String? = nil, options: Repository.Options = .init(), events: @escaping (Event) -> Void = { _ in }
     ) throws -> Repository {
         guard let name = database ?? project.currentDatabase else { throw OdbError.noCurrentDatabase }
-        let repository = Repository(database: name, control: control, options: options, events: events)
-        _ = try repository.state()
-        try repository.recoverIfAbandoned()
-        return repository
+        return Repository(database: name, control: control, options: options, events: events)
     }
 
     /// Starts `odb maintain` for `database` in the background, to drop what a revert replaced and
@@ -85,68 +83,11 @@ public final class Workspace {
             environment: environment)
     }
 
-    /// Starts tracking `database` at revision 1, parent 0, and makes it the project's current one.
-    /// Already tracked: changes nothing but the current database. Missing: an error, unless
-    /// `create`, then it is made empty, journaled so that a kill between recording and creating
-    /// it leaves no tracked database without its database.
-    public func track(_ database: String, create: Bool) async throws -> InitOutcome {
-        try Names.validateDatabase(database)
-        if database == control.name {
-            throw OdbError.invalidDatabaseName(database, reason: "it is odb's control database")
-        }
-        if ["template0", "template1"].contains(database) {
-            throw OdbError.invalidDatabaseName(database, reason: "it is the template every CREATE DATABASE starts from")
-        }
-        let connection = control.connection
-        let madeByOdb = try !connection.query(
-            """
-            SELECT 1 FROM odb.revisions WHERE dbname = \(database)
-            UNION ALL SELECT 1 FROM odb.operations WHERE kind <> 'init' AND (made = \(database) OR replaced = \(database))
-            UNION ALL SELECT 1 FROM odb.spares WHERE dbname = \(database)
-            UNION ALL SELECT 1 FROM odb.discarded WHERE dbname = \(database)
-            """
-        ).isEmpty
-        if madeByOdb {
-            throw OdbError.invalidDatabaseName(database, reason: "it is a database odb made for a revision")
-        }
-        let quiet: (Event) -> Void = { _ in }
-        let repository = Repository(database: database, control: control, options: .init(), events: quiet)
-        return try await control.withLock(on: database, timeout: .seconds(60), events: quiet) {
-            if try !connection.query("SELECT 1 FROM odb.databases WHERE name = \(database)").isEmpty {
-                try repository.finishInterrupted()
-            }
-            if let row = try connection.query("SELECT revision, parent FROM odb.databases WHERE name = \(database)").first {
-                try project.setCurrentDatabase(database)
-                return InitOutcome(
-                    database: database, created: false, alreadyTracked: true, revision: row.int("revision"),
-                    parent: row.int("parent"))
-            }
-            var created = false
-            if try !control.databaseExists(database) {
-                guard create else { throw OdbError.databaseMissing(database: database) }
-                try connection.transaction {
-                    try connection.query("INSERT INTO odb.databases (name, revision, parent) VALUES (\(database), 1, 0)")
-                    try connection.query(
-                        "INSERT INTO odb.operations (database, kind, number, made, allow_connections) VALUES (\(database), 'init', 0, \(database), true)"
-                    )
-                }
-                repository.reached(.initRecorded)
-                do {
-                    try connection.query("CREATE DATABASE \(identifier: database)")
-                    created = true
-                } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
-                    try connection.query("DELETE FROM odb.databases WHERE name = \(database)")
-                    throw OdbError.notPermitted(action: "create database '\(database)'", reason: error.message)
-                } catch SQLState.duplicateDatabase {
-                    // Made by someone else meanwhile: track it as it is.
-                }
-                repository.reached(.initCreated)
-                try connection.query("DELETE FROM odb.operations WHERE database = \(database)")
-            } else {
-                try connection.query("INSERT INTO odb.databases (name, revision, parent) VALUES (\(database), 1, 0)")
-            }
-            try project.setCurrentDatabase(database)
-            return InitOutcome(database: database, created: created, alreadyTracked: false, revision: 1, parent: 0)
-        }
+    /// Starts tracking `database` (see `Repository.track(create:)`) and makes it the project's
+    /// current one.
+    public func track(_ database: String, create: Bool) throws -> InitOutcome {
+        let outcome = try repository(database).track(create: create)
+        try project.setCurrentDatabase(database)
+        return outcome
     }
 }

@@ -20,6 +20,7 @@ struct ODB: AsyncParsableCommand {
     /// Runs the command; a mistake on the command line gets one line, as odb's own errors do,
     /// rather than the usage text (which `--help` shows).
     static func main() async {
+        Interruption.shared.install()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -11,6 +11,14 @@ struct ConnectionOptions: ParsableArguments {
 
     var workspaceOptions: Workspace.Options { server.workspaceOptions }
     func open() async throws -> Workspace { try await server.open() }
+
+    /// The workspace and the tracked database the command names, after repairing what an
+    /// interrupted odb left on it (which never waits).
+    func repository(
+        options: Repository.Options = .init(), events: @escaping (Event) -> Void = { _ in }
+    ) async throws -> (Workspace, Repository) {
+        try await server.repository(database, options: options, events: events)
+    }
 }
 
 /// Which server and control database a command works on.
@@ -29,6 +37,17 @@ struct ServerOptions: ParsableArguments {
 
     func open() async throws -> Workspace {
         try await Workspace.open(workspaceOptions)
+    }
+
+    /// The workspace and a tracked database (`database`, else the project's current one), after
+    /// repairing what an interrupted odb left on it (which never waits).
+    func repository(
+        _ database: String?, options: Repository.Options = .init(), events: @escaping (Event) -> Void = { _ in }
+    ) async throws -> (Workspace, Repository) {
+        let workspace = try await open()
+        let repository = try workspace.repository(database, options: options, events: events)
+        try repository.recoverAbandoned()
+        return (workspace, repository)
     }
 }
 
@@ -60,18 +79,18 @@ struct OutputOptions: ParsableArguments {
         let line: String
         switch event {
         case .waitingForLock(let database, let holder):
-            line = "waiting for another odb (\(holder)) working on '\(database)'…"
+            line = "waiting for another odb (\(holder.map(describeHolder) ?? "another session")) working on '\(database)'…"
         case .endedSessions(let database, let sessions):
             line =
                 "ended \(sessions.count) connection\(sessions.count == 1 ? "" : "s") to '\(database)': "
                 + sessions.map(\.description).joined(separator: ", ")
-        case .recovered(let database, let operation, let outcome):
-            line = "an interrupted \(operation) on '\(database)' was \(outcome)"
+        case .recovered(let database, let recovered):
+            line = "an interrupted \(recovered.description) on '\(database)' was \(recovered.outcome.rawValue)"
         case .copying(let progress):
             ProgressLine.standardError.show(progress)
             return
         case .skippedSpare(let number, let reason):
-            line = "no spare for revision \(number): \(reason)"
+            line = "no spare for revision \(number): \(reason.message)"
         case .rolesMissing(let database, let roles):
             line =
                 "the roles \(roles.joined(separator: ", ")) no longer exist: their ownership, grants and settings "
@@ -90,7 +109,7 @@ struct OutputOptions: ParsableArguments {
         case .droppedRevision(let number, let database): "dropped revision \(number) (\(database))"
         case .copied(let report):
             "copied '\(report.source)' to '\(report.target)' (\(formatBytes(report.size))) "
-                + "with \(report.strategy?.rawValue.uppercased() ?? "FILE_COPY") in \(String(format: "%.2f", report.seconds)) s: \(report.reason)"
+                + "with \(report.strategy.rawValue.uppercased()) in \(String(format: "%.2f", report.seconds)) s: \(report.reason)"
         case .waitingForSpare(let number): "waiting for the spare of revision \(number), which is being built"
         case .usedSpare(let number, let database): "swapped in the spare of revision \(number) (\(database)): a rename, no copy"
         case .builtSpare(let number, let database): "built a spare of revision \(number) (\(database))"
@@ -133,22 +152,27 @@ final class ProgressLine: @unchecked Sendable {
 func failing(_ body: () async throws -> Void) async throws {
     do {
         try await body()
-    } catch let error as OdbError {
-        throw fail(error.description)
-    } catch let error as PostgresError {
-        throw fail(OdbError(lostConnection: error)?.description ?? error.description)
     } catch let error as ExitCode {
         throw error
     } catch let error as CleanExit {
         throw error
     } catch {
-        throw fail(String(describing: error))
+        switch OdbError.from(error) {
+        case OdbError.interrupted(let signal):
+            throw fail(OdbError.interrupted(signal: signal).message, status: 128 + signal)
+        case let error as OdbError:
+            throw fail(error.message)
+        case let error:
+            throw fail(String(describing: error))
+        }
     }
 }
 
-func fail(_ message: String) -> ExitCode {
+/// Prints odb's one line for a failure and gives the exit status to end with: 1, or 128 + the
+/// signal's number for an interrupted command.
+func fail(_ message: String, status: Int32 = 1) -> ExitCode {
     FileHandle.standardError.write(Data("odb: \(oneLine(message))\n".utf8))
-    return ExitCode.failure
+    return ExitCode(status)
 }
 
 /// An error message as one line: control characters a user typed (newlines, escape sequences)
@@ -198,15 +222,19 @@ struct ChangeOptions: ParsableArguments {
     /// Runs `change` on the tracked database, then leaves the tidying (dropping what a revert
     /// replaced, rebuilding spares) to a background worker, when there is one.
     func run<T>(
-        _ connection: ConnectionOptions, _ output: OutputOptions, _ change: (Repository) async throws -> T
+        _ connection: ConnectionOptions, _ output: OutputOptions, _ change: (Repository) throws -> T
     ) async throws -> T {
-        let workspace = try await connection.open()
         let options = Repository.Options(
             terminate: !noTerminate, strategy: strategy == .auto ? nil : CopyStrategy(rawValue: strategy.rawValue),
             background: backgroundWork)
-        let repository = try workspace.repository(connection.database, options: options, events: output.report)
-        let outcome = try await change(repository)
+        let (workspace, repository) = try await connection.repository(options: options, events: output.report)
+        let outcome = try change(repository)
         if backgroundWork { try? workspace.startMaintenance(of: repository.database) }
         return outcome
     }
+}
+
+extension Recovered: CustomStringConvertible {
+    /// "revert of revision 3", "init".
+    public var description: String { operation == "init" ? "init" : "\(operation) of revision \(number)" }
 }

@@ -83,6 +83,11 @@ import Testing
     @Test func missingProgramsSayWhatToInstall() async throws {
         let programs = PostgresPrograms(binDirectory: "/nonexistent")
         #expect(throws: OdbError.programMissing("initdb")) { try programs.path(of: "initdb") }
-        #expect(OdbError.programMissing("initdb").description.contains("apt-get install postgresql"))
+        let folder = try temporaryFolder("odb-noprograms")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try await Programs.run(
+            Sandbox.executable, ["server", "start"],
+            environment: ["ODB_PG_BINDIR": "/nonexistent", "ODB_URL": nil, "PGHOST": nil], workingDirectory: folder)
+        expectOneLine(result, containing: "apt-get install postgresql")
     }
 }

@@ -4,12 +4,26 @@ import Testing
 @testable import Revisions
 
 /// odb killed (SIGKILL) or cut off from its server at every named step of every operation that
-/// changes databases; then the next commands must find everything consistent: the working
-/// database whole, in its old or its new state, open to connections; every revision's database
-/// present and frozen; no database odb made left outside its metadata; the journal empty.
+/// changes databases, and sent SIGINT, SIGTERM or SIGHUP at every step of commit and revert; then
+/// the next commands must find everything consistent: the working database whole, in its old or
+/// its new state, open to connections; every revision's database present and frozen; no database
+/// odb made left outside its metadata; the journal empty. After a signal, odb itself has put the
+/// working database back: a plain connection works at once, before any other odb runs.
 extension Integration {
     @Suite struct FaultInjectionTests {
-        enum Fault: String, CaseIterable { case kill, disconnect }
+        enum Fault: String, CaseIterable {
+            case kill, disconnect, int, term, hup
+
+            /// The exit status of an odb stopped by this signal.
+            var signalStatus: String? {
+                switch self {
+                case .int: "exit status 130"
+                case .term: "exit status 143"
+                case .hup: "exit status 129"
+                case .kill, .disconnect: nil
+                }
+            }
+        }
 
         struct Case: CustomTestStringConvertible, Sendable {
             let step: Step
@@ -19,10 +33,15 @@ extension Integration {
             var testDescription: String { "\(step.rawValue) \(fault.rawValue)\(spare ? " with spare" : "")" }
         }
 
-        static let spareSteps: Set<Step> = [.revertJournaled, .revertFenced, .revertSwapped]
+        static let spareSteps: Set<Step> = [.revertJournaled, .swapFenced, .swapSwapped]
+
+        /// Signals are sent at the steps of the commands people interrupt: commit and revert.
+        static func applies(_ fault: Fault, to step: Step) -> Bool {
+            fault.signalStatus == nil || ["commit", "revert", "swap"].contains(step.operation)
+        }
 
         static let cases: [Case] = Step.allCases.flatMap { step in
-            Fault.allCases.flatMap { fault in
+            Fault.allCases.filter { applies($0, to: step) }.flatMap { fault in
                 [Case(step: step, fault: fault, spare: false)]
                     + (spareSteps.contains(step) ? [Case(step: step, fault: fault, spare: true)] : [])
             }
@@ -52,19 +71,30 @@ extension Integration {
                 switch test.step.operation {
                 case "init": command = ["init", fresh, "--create"]
                 case "commit": command = ["commit", "-m", "three"]
-                case "revert":
+                case "revert", "swap":
                     command = ["revert", "1"]
                     states.append([1])
                 case "purge", "discard": command = ["purge", "all", "-y"]
                 default: command = ["maintain"]
                 }
-                let environment = ["ODB_FAULT": test.step.rawValue + (test.fault == .disconnect ? ":disconnect" : "")]
+                let environment = ["ODB_FAULT": test.step.rawValue + (test.fault == .kill ? "" : ":\(test.fault.rawValue)")]
                 let interrupted = try await sandbox.odb(command, environment: environment)
                 switch test.fault {
                 case .kill:
                     #expect(interrupted.status == "signal 9", "odb never reached \(test.step.rawValue)")
                 case .disconnect:
                     expectOneLine(interrupted)
+                case .int, .term, .hup:
+                    if test.step == .swapSwapped {
+                        // Past the swap the revert is done: it finishes rather than report a failure.
+                        #expect(interrupted.succeeded || interrupted.status == test.fault.signalStatus, "\(interrupted.status)")
+                    } else {
+                        #expect(
+                            interrupted.status == test.fault.signalStatus, "\(interrupted.status): \(interrupted.errorOutput)")
+                        #expect(interrupted.errorOutput.contains("interrupted by SIG"), "\(interrupted.errorOutput)")
+                    }
+                    try await sandbox.expectConnectable(database, within: .seconds(1))
+                    try sandbox.expectConsistent(database, states: states, revisions: [[1], [1, 2], [1, 2, 3]] + states)
                 }
 
                 try await expectSuccess(sandbox.odb(["recover"]))

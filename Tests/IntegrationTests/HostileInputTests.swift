@@ -27,35 +27,35 @@ extension Integration {
                 let outside = try sandbox.connect().query(SQL(stringLiteral: system)).map { $0.values }
                 let (database, workspace) = try await sandbox.tracked("hostile", rows: [1])
                 let repository = try workspace.repository()
-                _ = try await repository.commit(message: "base")
+                _ = try repository.commit(message: "base")
                 var tagged = 0
                 for text in hostileCorpus {
                     // As a database name (behind the test's prefix, so that it is cleaned up).
                     let name = sandbox.name(text)
                     do {
-                        let outcome = try await workspace.track(name, create: true)
+                        let outcome = try workspace.track(name, create: true)
                         #expect(outcome.created)
                         #expect(try sandbox.databases().contains(name))
                     } catch let error as OdbError {
-                        #expect(!error.description.isEmpty)
+                        #expect(!"\(error)".isEmpty)
                         #expect(try !sandbox.databases().contains(name))
                     }
                     // Bare, as a database name: refused, missing, or (postgres) an existing one tracked.
                     do {
-                        _ = try await workspace.track(text, create: false)
+                        _ = try workspace.track(text, create: false)
                         #expect(text == "postgres")
                     } catch is OdbError {}
                     // As a tag.
                     do {
-                        let tag = try await repository.tag(text, revision: nil)
+                        let tag = try repository.tag(text, revision: nil)
                         #expect(tag.name == text)
-                        #expect(try repository.resolve(.tag(text), parentIfZero: 1) == 1)
+                        #expect(try repository.resolve(.tag(text), parent: 1) == 1)
                         tagged += 1
                     } catch is OdbError {}
                     // As a revision argument.
                     if let argument = try? RevisionArgument(parsing: text) {
                         do {
-                            _ = try await repository.revert(to: argument)
+                            _ = try repository.revert(to: argument)
                         } catch is OdbError {}
                     }
                     #expect(try sandbox.rows(database) == [1])
@@ -64,7 +64,7 @@ extension Integration {
                 // Messages are kept exactly, except NUL, which PostgreSQL cannot store.
                 for text in hostileCorpus.prefix(12) + hostileCorpus.suffix(12) {
                     do {
-                        let outcome = try await repository.commit(message: text)
+                        let outcome = try repository.commit(message: text)
                         #expect(try repository.log(limit: 1).first?.message == text)
                         #expect(outcome.committed == outcome.revision - 1)
                     } catch OdbError.invalidMessage {
@@ -112,9 +112,9 @@ extension Integration {
                 let characters = Array(Set(hostileCorpus.joined())).filter { $0 != "\0" }.sorted()
                 let text = Gen.element(of: characters).compactMap { $0 }.string(of: 1...60)
                 await propertyCheck(count: 300, input: text) { (value: String) in
-                    let bound = try? connection.query("SELECT \(value)::text AS v").first?["v"]
+                    let bound = try? connection.query("SELECT \(value)::text AS v").first?.optionalString("v")
                     #expect(bound == value)
-                    let literal = try? connection.query("SELECT \(literal: value) AS v").first?["v"]
+                    let literal = try? connection.query("SELECT \(literal: value) AS v").first?.optionalString("v")
                     #expect(literal == value)
                     if value.utf8.count <= Names.maximumLength {
                         let named = try? connection.query("SELECT 1 AS \(identifier: value)").columns.first

@@ -32,7 +32,7 @@ extension Sandbox {
         // The working database exists, accepts connections, and holds one whole state.
         let working = try connect(database)
         if table {
-            let rows = try working.query("SELECT x FROM t ORDER BY x").map { $0.int("x") }
+            let rows = try working.query("SELECT x FROM t ORDER BY x").map { try $0.int("x") }
             #expect(states.contains(rows), "working database holds \(rows)")
         }
         #expect(try connection.query("SELECT count(*) AS n FROM odb.operations").first?.int("n") == 0)
@@ -41,24 +41,44 @@ extension Sandbox {
         // Every revision's database exists and is frozen; every odb-made database is known.
         let catalog = Dictionary(
             uniqueKeysWithValues: try connection.query("SELECT datname, datallowconn, datistemplate FROM pg_database").map {
-                ($0.string("datname"), (allow: $0.bool("datallowconn"), template: $0.bool("datistemplate")))
+                (try $0.string("datname"), (allow: try $0.bool("datallowconn"), template: try $0.bool("datistemplate")))
             })
         let revisions = try connection.query("SELECT dbname FROM odb.revisions WHERE dbname IS NOT NULL").map {
-            $0.string("dbname")
+            try $0.string("dbname")
         }
         for revision in revisions {
             #expect(catalog[revision].map { !$0.allow && $0.template } == true, "revision database \(revision)")
         }
-        let spares = try connection.query("SELECT dbname FROM odb.spares").map { $0.string("dbname") }
+        let spares = try connection.query("SELECT dbname FROM odb.spares").map { try $0.string("dbname") }
         for spare in spares { #expect(catalog[spare] != nil, "spare \(spare)") }
-        let tracked = try connection.query("SELECT name FROM odb.databases").map { $0.string("name") }
+        let tracked = try connection.query("SELECT name FROM odb.databases").map { try $0.string("name") }
         let known = Set(revisions + spares + tracked + [control])
         #expect(try databases().subtracting(known).isEmpty)
         // Revisions hold what was committed.
         for row in try connection.query(
             "SELECT number, dbname FROM odb.revisions WHERE database = \(database) AND dbname IS NOT NULL")
         where !committed.isEmpty {
-            #expect(committed.contains(try frozenRows(row.string("dbname"))))
+            #expect(committed.contains(try frozenRows(try row.string("dbname"))))
+        }
+    }
+}
+
+extension Sandbox {
+    /// A plain connection to `database` succeeds within `deadline` (polled: a copy that is still
+    /// running may hold it up a moment), without any odb command run first.
+    func expectConnectable(_ database: String, within deadline: Duration) async throws {
+        let end = ContinuousClock.now + deadline
+        while true {
+            do {
+                _ = try connect(database)
+                return
+            } catch {
+                guard ContinuousClock.now < end else {
+                    Issue.record("no connection to \(database) within \(deadline): \(error)")
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(10))  // the poll's interval, under the deadline above
+            }
         }
     }
 }

@@ -118,7 +118,7 @@ extension Integration {
         @Test func revisionHeldOpen() async throws {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("held", rows: [1])
-                let revision = try await workspace.repository().commit(message: "").revisionDatabase
+                let revision = try workspace.repository().commit(message: "").revisionDatabase
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
                 try sandbox.connect().query("ALTER DATABASE \(identifier: revision) WITH ALLOW_CONNECTIONS true")
                 let holder = try sandbox.connect(revision)

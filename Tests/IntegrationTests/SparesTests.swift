@@ -11,23 +11,23 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("spare", rows: [1])
                 let repository = try workspace.repository()
-                _ = try await repository.commit(message: "one")
-                let built = try await repository.maintain()
+                _ = try repository.commit(message: "one")
+                let built = try repository.maintain()
                 #expect(built.built == [1])
                 #expect(try repository.info().spares == [1])
                 #expect(try repository.log().first?.spare == true)
 
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
-                let reverted = try await repository.revert(to: nil)
+                let reverted = try repository.revert(to: nil)
                 #expect(reverted.usedSpare)
                 #expect(try sandbox.rows(database) == [1])
                 #expect(try !sandbox.databases().contains(Names.spareDatabase(database, number: 1)))
                 // The replaced database was dropped before returning (no background worker here).
                 #expect(try sandbox.databases() == [sandbox.control, database, Names.revisionDatabase(database, number: 1)])
 
-                #expect(try await repository.maintain().built == [1])
+                #expect(try repository.maintain().built == [1])
                 try sandbox.connect(database).query("INSERT INTO t VALUES (3)")
-                #expect(try await repository.revert(to: nil).usedSpare)
+                #expect(try repository.revert(to: nil).usedSpare)
                 #expect(try sandbox.rows(database) == [1])
             }
         }
@@ -37,11 +37,11 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("later", rows: [1])
                 let repository = try workspace.repository(options: .init(background: true))
-                _ = try await repository.commit(message: "")
-                _ = try await repository.revert(to: nil)
+                _ = try repository.commit(message: "")
+                _ = try repository.revert(to: nil)
                 #expect(try repository.info().discardedSize > 0)
                 #expect(try sandbox.databases().count == 4)
-                let report = try await repository.maintain()
+                let report = try repository.maintain()
                 #expect(report.dropped.count == 1)
                 #expect(report.built == [1])
                 #expect(try repository.info().discardedSize == 0)
@@ -58,15 +58,15 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (_, workspace) = try await sandbox.tracked("policy", rows: [1])
                 let repository = try workspace.repository()
-                for _ in 1...3 { _ = try await repository.commit(message: "") }
-                _ = try await repository.tag("good", revision: .number(1))
-                _ = try await repository.keepSpares(2)
-                _ = try await repository.maintain()
+                for _ in 1...3 { _ = try repository.commit(message: "") }
+                _ = try repository.tag("good", revision: .number(1))
+                _ = try repository.keepSpares(2)
+                _ = try repository.maintain()
                 #expect(try repository.info().spares == [1, 3])
-                _ = try await repository.keepSpares(0)
-                _ = try await repository.maintain()
+                _ = try repository.keepSpares(0)
+                _ = try repository.maintain()
                 #expect(try repository.sparePolicy().spares.isEmpty)
-                await #expect(throws: OdbError.invalidSpareCount(-1)) { try await repository.keepSpares(-1) }
+                #expect(throws: OdbError.invalidSpareCount(-1)) { try repository.keepSpares(-1) }
             }
         }
 
@@ -76,7 +76,7 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("half", rows: [1])
                 let repository = try workspace.repository()
-                _ = try await repository.commit(message: "")
+                _ = try repository.commit(message: "")
                 let spare = Names.spareDatabase(database, number: 1)
                 try workspace.control.connection.query(
                     "INSERT INTO odb.spares (database, number, dbname) VALUES (\(database), 1, \(spare))")
@@ -85,11 +85,11 @@ extension Integration {
                 try sandbox.connect(spare).query("INSERT INTO t VALUES (666)")
 
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
-                #expect(try await repository.revert(to: nil).usedSpare == false)
+                #expect(try repository.revert(to: nil).usedSpare == false)
                 #expect(try sandbox.rows(database) == [1])
-                #expect(try await repository.maintain().built == [1])
+                #expect(try repository.maintain().built == [1])
                 #expect(try repository.sparePolicy().spares.map(\.ready) == [true])
-                #expect(try await repository.revert(to: nil).usedSpare)
+                #expect(try repository.revert(to: nil).usedSpare)
                 #expect(try sandbox.rows(database) == [1])
             }
         }
@@ -98,7 +98,7 @@ extension Integration {
         @Test func twoWorkersDoNotRace() async throws {
             try await withSandbox { sandbox in
                 let (_, workspace) = try await sandbox.tracked("race", rows: [1])
-                _ = try await workspace.repository().commit(message: "")
+                _ = try workspace.repository().commit(message: "")
                 let database = workspace.project.currentDatabase
                 let reports = try await withThrowingTaskGroup(of: MaintenanceReport.self) { group in
                     for _ in 0..<2 { group.addTask { try await sandbox.workspace().repository(database).maintain() } }
@@ -114,9 +114,9 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("purge", rows: [1])
                 let repository = try workspace.repository()
-                _ = try await repository.commit(message: "")
-                _ = try await repository.maintain()
-                _ = try await repository.purge(try repository.purgePlan(.all))
+                _ = try repository.commit(message: "")
+                _ = try repository.maintain()
+                _ = try repository.purge(try repository.purgePlan(.all))
                 #expect(try sandbox.databases() == [sandbox.control, database])
                 #expect(try repository.sparePolicy().spares.isEmpty)
             }
@@ -155,8 +155,8 @@ extension Integration {
         func replacedDatabase(_ sandbox: Sandbox) async throws -> (Repository, String) {
             let (_, workspace) = try await sandbox.tracked("replaced", rows: [1])
             let repository = try workspace.repository(options: .init(background: true))
-            _ = try await repository.commit(message: "")
-            _ = try await repository.revert(to: nil)
+            _ = try repository.commit(message: "")
+            _ = try repository.revert(to: nil)
             let discarded = try #require(
                 try workspace.control.connection.query("SELECT dbname FROM odb.discarded").first?.string("dbname"))
             return (repository, discarded)
@@ -169,7 +169,7 @@ extension Integration {
                 let (repository, discarded) = try await replacedDatabase(sandbox)
                 try sandbox.connect().query(
                     "UPDATE pg_database SET datconnlimit = -2 WHERE datname = \(discarded)")
-                #expect(try await repository.maintain().dropped == [discarded])
+                #expect(try repository.maintain().dropped == [discarded])
                 #expect(try !sandbox.databases().contains(discarded))
             }
         }
@@ -179,7 +179,7 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (repository, discarded) = try await replacedDatabase(sandbox)
                 let other = try sandbox.connect(sandbox.control)
-                try other.query("SELECT pg_advisory_lock(\(ControlDatabase.discardLockClass), hashtext(\(discarded)))")
+                try other.query("SELECT pg_advisory_lock(\(LockClass.drop.rawValue), hashtext(\(discarded)))")
                 #expect(try repository.dropDiscarded(discarded) == false)
                 #expect(try sandbox.databases().contains(discarded))
                 try other.query("SELECT pg_advisory_unlock_all()")
@@ -225,7 +225,7 @@ extension Integration {
                 let connection = try sandbox.connect()
                 var calls = 0
                 let rows = try connection.query("SELECT pg_sleep(0.5), 42 AS answer", every: .milliseconds(50)) { calls += 1 }
-                #expect(rows.first?.int("answer") == 42)
+                #expect(try rows.first?.int("answer") == 42)
                 #expect(calls >= 3)
                 #expect(throws: PostgresError.self) {
                     try connection.query("SELECT 1/0", every: .milliseconds(50)) {}

@@ -92,7 +92,7 @@ struct Sandbox {
     func tracked(_ name: String, rows: [Int] = []) async throws -> (database: String, workspace: Workspace) {
         let database = try makeDatabase(name, rows: rows)
         let workspace = try await workspace()
-        _ = try await workspace.track(database, create: false)
+        _ = try workspace.track(database, create: false)
         return (database, workspace)
     }
 
@@ -126,7 +126,7 @@ struct Sandbox {
     func waitForWorkers(deadline: Duration = .seconds(120)) async throws {
         let end = ContinuousClock.now + deadline
         while workersRunning() {
-            guard ContinuousClock.now < end else { throw OdbError.busy(database: control, holder: "a background worker") }
+            guard ContinuousClock.now < end else { throw OdbError.busy(database: control, holder: nil) }
             try await Task.sleep(for: .milliseconds(10))  // the poll's interval, under the deadline above
         }
     }
@@ -141,13 +141,13 @@ struct Sandbox {
     }
 
     func rows(_ database: String) throws -> [Int] {
-        try connect(database).query("SELECT x FROM t ORDER BY x").map { $0.int("x") }
+        try connect(database).query("SELECT x FROM t ORDER BY x").map { try $0.int("x") }
     }
 
     func databases() throws -> Set<String> {
         Set(
             try connect().query("SELECT datname FROM pg_database WHERE left(datname, \(prefix.count)) = \(prefix)").map {
-                $0.string("datname")
+                try $0.string("datname")
             })
     }
 

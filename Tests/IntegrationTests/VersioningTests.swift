@@ -10,26 +10,26 @@ extension Integration {
             try await withSandbox { sandbox in
                 let database = try sandbox.makeDatabase("demo8", rows: [1])
                 let workspace = try await sandbox.workspace()
-                let initialized = try await workspace.track(database, create: false)
+                let initialized = try workspace.track(database, create: false)
                 #expect(
                     initialized == InitOutcome(database: database, created: false, alreadyTracked: false, revision: 1, parent: 0))
                 #expect(workspace.project.currentDatabase == database)
 
                 let repository = try workspace.repository()
                 #expect(try repository.info().revision == 1)
-                let first = try await repository.commit(message: "one row")
+                let first = try repository.commit(message: "one row")
                 #expect(first.committed == 1)
                 #expect(first.revision == 2)
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
-                _ = try await repository.commit(message: "two rows")
+                _ = try repository.commit(message: "two rows")
                 try sandbox.connect(database).query("INSERT INTO t VALUES (3)")
-                let third = try await repository.commit(message: "three rows")
+                let third = try repository.commit(message: "three rows")
                 #expect(third.committed == 3)
 
                 var info = try repository.info()
                 #expect((info.revision, info.parent, info.tip) == (4, 3, 3))
 
-                let reverted = try await repository.revert(to: .number(1))
+                let reverted = try repository.revert(to: .number(1))
                 #expect(
                     reverted == RevertOutcome(database: database, parent: 1, revision: 4, endedSessions: [], usedSpare: false))
                 #expect(try sandbox.rows(database) == [1])
@@ -44,7 +44,7 @@ extension Integration {
                 // Nothing of odb's is written into the user's database.
                 let tables = try sandbox.connect(database).query(
                     "SELECT count(*) AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
-                #expect(tables.first?.int("n") == 1)
+                #expect(try tables.first?.int("n") == 1)
             }
         }
 
@@ -53,9 +53,9 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (_, workspace) = try await sandbox.tracked("dag")
                 let repository = try workspace.repository()
-                for _ in 1...4 { _ = try await repository.commit(message: "") }
-                _ = try await repository.revert(to: .number(2))
-                let fifth = try await repository.commit(message: "branch")
+                for _ in 1...4 { _ = try repository.commit(message: "") }
+                _ = try repository.revert(to: .number(2))
+                let fifth = try repository.commit(message: "branch")
                 #expect(fifth.committed == 5)
                 let log = try repository.log()
                 #expect(log.first?.parent == 2)
@@ -78,12 +78,12 @@ extension Integration {
         @Test func revisionsAreFrozen() async throws {
             try await withSandbox { sandbox in
                 let (_, workspace) = try await sandbox.tracked("frozen", rows: [1])
-                let outcome = try await workspace.repository().commit(message: "")
+                let outcome = try workspace.repository().commit(message: "")
                 let row = try sandbox.connect().query(
                     "SELECT datallowconn, datistemplate FROM pg_database WHERE datname = \(outcome.revisionDatabase)"
                 ).first
-                #expect(row?.bool("datallowconn") == false)
-                #expect(row?.bool("datistemplate") == true)
+                #expect(try row?.bool("datallowconn") == false)
+                #expect(try row?.bool("datistemplate") == true)
                 #expect(throws: PostgresError.self) { try sandbox.connect(outcome.revisionDatabase) }
             }
         }
@@ -92,16 +92,16 @@ extension Integration {
             try await withSandbox { sandbox in
                 let workspace = try await sandbox.workspace()
                 let missing = sandbox.name("missing")
-                await #expect(throws: OdbError.databaseMissing(database: missing)) {
-                    try await workspace.track(missing, create: false)
+                #expect(throws: OdbError.databaseMissing(database: missing)) {
+                    try workspace.track(missing, create: false)
                 }
                 #expect(try sandbox.databases().contains(missing) == false)
-                let created = try await workspace.track(missing, create: true)
+                let created = try workspace.track(missing, create: true)
                 #expect(created.created)
-                let again = try await workspace.track(missing, create: true)
+                let again = try workspace.track(missing, create: true)
                 #expect(again.alreadyTracked)
-                await #expect(throws: OdbError.self) { try await workspace.track(sandbox.control, create: false) }
-                #expect(throws: OdbError.notTracked(database: "nope")) { try workspace.repository("nope") }
+                #expect(throws: OdbError.self) { try workspace.track(sandbox.control, create: false) }
+                #expect(throws: OdbError.notTracked(database: "nope")) { try workspace.repository("nope").recoverAbandoned() }
             }
         }
 
@@ -110,14 +110,14 @@ extension Integration {
                 let database = try sandbox.makeDatabase("it's \"odd\" %_* ✓ " + String(repeating: "x", count: 34))
                 #expect(database.utf8.count == 63)  // every revision name must be shortened
                 let workspace = try await sandbox.workspace()
-                _ = try await workspace.track(database, create: false)
+                _ = try workspace.track(database, create: false)
                 let repository = try workspace.repository()
                 for number in 1...10 {
-                    let outcome = try await repository.commit(message: "it's; DROP TABLE t; --")
+                    let outcome = try repository.commit(message: "it's; DROP TABLE t; --")
                     #expect(outcome.revisionDatabase.utf8.count <= 63)
                     #expect(outcome.committed == number)
                 }
-                _ = try await repository.revert(to: .number(3))
+                _ = try repository.revert(to: .number(3))
                 #expect(try repository.log().first?.message == "it's; DROP TABLE t; --")
                 #expect(try sandbox.rows(database) == [])
             }
@@ -127,11 +127,11 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("args", rows: [1])
                 let repository = try workspace.repository()
-                await #expect(throws: OdbError.self) { try await repository.revert(to: nil) }  // nothing committed yet
-                _ = try await repository.commit(message: "")
+                #expect(throws: OdbError.self) { try repository.revert(to: nil) }  // nothing committed yet
+                _ = try repository.commit(message: "")
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
-                await #expect(throws: OdbError.unknownRevision("7")) { try await repository.revert(to: .number(7)) }
-                await #expect(throws: OdbError.unknownRevision("nope")) { try await repository.revert(to: .tag("nope")) }
+                #expect(throws: OdbError.unknownRevision("7")) { try repository.revert(to: .number(7)) }
+                #expect(throws: OdbError.unknownRevision("nope")) { try repository.revert(to: .tag("nope")) }
                 #expect(try sandbox.rows(database) == [1, 2])
                 #expect(try repository.info().parent == 1)
             }
@@ -141,21 +141,21 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("tags", rows: [1])
                 let repository = try workspace.repository()
-                _ = try await repository.commit(message: "")
+                _ = try repository.commit(message: "")
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
-                _ = try await repository.commit(message: "")
-                #expect(try await repository.tag("before", revision: .number(1)) == Tag(name: "before", revision: 1))
-                #expect(try await repository.tag("latest", revision: nil) == Tag(name: "latest", revision: 2))
-                await #expect(throws: OdbError.tagExists("before", revision: 1)) {
-                    try await repository.tag("before", revision: .tip)
+                _ = try repository.commit(message: "")
+                #expect(try repository.tag("before", revision: .number(1)) == Tag(name: "before", revision: 1))
+                #expect(try repository.tag("latest", revision: nil) == Tag(name: "latest", revision: 2))
+                #expect(throws: OdbError.tagExists("before", revision: 1)) {
+                    try repository.tag("before", revision: .tip)
                 }
-                await #expect(throws: OdbError.self) { try await repository.tag("5", revision: nil) }
+                #expect(throws: OdbError.self) { try repository.tag("5", revision: nil) }
                 #expect(try repository.tags().map(\.name) == ["latest", "before"])
                 #expect(try repository.info().parentTags == ["latest"])
-                _ = try await repository.revert(to: .tag("before"))
+                _ = try repository.revert(to: .tag("before"))
                 #expect(try sandbox.rows(database) == [1])
-                _ = try await repository.deleteTag("before")
-                await #expect(throws: OdbError.unknownTag("before")) { try await repository.deleteTag("before") }
+                _ = try repository.deleteTag("before")
+                #expect(throws: OdbError.unknownTag("before")) { try repository.deleteTag("before") }
                 #expect(try repository.log().last?.tags == [])
             }
         }
@@ -164,18 +164,18 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("purge", rows: [1])
                 let repository = try workspace.repository()
-                for _ in 1...3 { _ = try await repository.commit(message: "") }
-                _ = try await repository.tag("keep", revision: .number(2))
+                for _ in 1...3 { _ = try repository.commit(message: "") }
+                _ = try repository.tag("keep", revision: .number(2))
                 let plan = try repository.purgePlan(.keeptags)
                 #expect(plan.revisions == [1, 3])
-                #expect(try await repository.purge(plan) == [1, 3])
+                #expect(try repository.purge(plan) == [1, 3])
                 #expect(try sandbox.databases() == [database, sandbox.control, Names.revisionDatabase(database, number: 2)])
                 let log = try repository.log()
                 #expect(log.map(\.number) == [3, 2, 1])
                 #expect(log.map { $0.database != nil } == [false, true, false])
-                await #expect(throws: OdbError.revisionPurged(3)) { try await repository.revert(to: .number(3)) }
-                _ = try await repository.revert(to: .tag("keep"))
-                _ = try await repository.purge(try repository.purgePlan(.all))
+                #expect(throws: OdbError.revisionPurged(3)) { try repository.revert(to: .number(3)) }
+                _ = try repository.revert(to: .tag("keep"))
+                _ = try repository.purge(try repository.purgePlan(.all))
                 #expect(try sandbox.databases() == [database, sandbox.control])
             }
         }

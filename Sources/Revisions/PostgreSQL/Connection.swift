@@ -3,10 +3,15 @@ import Foundation
 
 /// One libpq connection, owned by this object: finished exactly once, also when connecting failed.
 ///
-/// Every statement goes through `PQexecParams` with its values bound as parameters; names are
-/// quoted with `PQescapeIdentifier`. Result handles never leave the function that made them.
+/// Every statement goes through `PQsendQueryParams` with its values bound as parameters; names
+/// are quoted with `PQescapeIdentifier`. Result handles never leave the function that made them.
+///
+/// Calls block until the server answers: odb's database work is synchronous. A statement can be
+/// cancelled from any thread through `cancel()`, which the interruption handler does for every
+/// open connection when odb gets SIGINT, SIGTERM or SIGHUP (see `Interruption`).
 public final class Connection {
     private let handle: OpaquePointer
+    private let canceller: Canceller?
 
     /// Connects with a conninfo string or URI (empty: libpq's environment and defaults), overriding
     /// its database with `database` when one is given.
@@ -35,11 +40,18 @@ public final class Connection {
         }
         PQsetNoticeReceiver(handle, { _, _ in }, nil)
         self.handle = handle
+        canceller = PQgetCancel(handle).map(Canceller.init)
+        if let canceller { Interruption.shared.register(canceller) }
     }
 
     deinit {
+        if let canceller { Interruption.shared.unregister(canceller) }
         PQfinish(handle)
     }
+
+    /// Asks the server to cancel the statement this connection is running, if any; safe from any
+    /// thread. The statement then fails with SQLSTATE 57014.
+    public func cancel() { canceller?.cancel() }
 
     /// Whether a server answers at this address; it need not accept this user or database.
     public static func ping(conninfo: String) -> Bool {
@@ -63,22 +75,9 @@ public final class Connection {
     /// Runs one statement and returns its rows (none for a command).
     @discardableResult
     public func query(_ sql: SQL) throws -> Rows {
-        let text = try sql.text(quote: quote)
-        let parameters = sql.parameters
-        let result = withOptionalCStrings(parameters) { values in
-            PQexecParams(handle, text, Int32(parameters.count), nil, values, nil, nil, 0)
-        }
-        defer { PQclear(result) }
-        guard let result else {
-            throw PostgresError(sqlState: .connectionFailure, message: Self.trimmed(PQerrorMessage(handle)))
-        }
-        switch PQresultStatus(result) {
-        case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-            return Rows(columns: [], values: [])
-        case PGRES_TUPLES_OK:
-            return Rows(result)
-        default:
-            throw Self.error(from: result, connection: handle)
+        try retryingLateCancel {
+            try send(sql)
+            return try collect()
         }
     }
 
@@ -86,25 +85,87 @@ public final class Connection {
     /// so that a caller can show progress while, say, a large `CREATE DATABASE` runs.
     @discardableResult
     public func query(_ sql: SQL, every interval: Duration, waiting: () -> Void) throws -> Rows {
+        try retryingLateCancel { try queryReporting(sql, every: interval, waiting: waiting) }
+    }
+
+    private func queryReporting(_ sql: SQL, every interval: Duration, waiting: () -> Void) throws -> Rows {
+        try send(sql)
+        let milliseconds = Int32(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
+        while PQisBusy(handle) == 1 {
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, milliseconds) == 0 { waiting() }
+            guard PQconsumeInput(handle) == 1 else { throw lost() }
+        }
+        return try collect()
+    }
+
+    /// Runs one statement and hands its rows to `body` one at a time (libpq's single-row mode), so
+    /// that a result of any size is read in bounded memory. If `body` throws, the statement is
+    /// cancelled, the rest of its rows are discarded, and the connection is ready again.
+    public func forEachRow(_ sql: SQL, _ body: (Row) throws -> Void) throws {
+        try send(sql)
+        guard PQsetSingleRowMode(handle) == 1 else {
+            _ = try? collect()
+            throw PostgresError(sqlState: nil, message: "libpq refused single-row mode")
+        }
+        var failure: (any Error)?
+        var columns: [String]?
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            guard failure == nil else { continue }
+            switch PQresultStatus(result) {
+            case PGRES_SINGLE_TUPLE:
+                let names = columns ?? (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+                columns = names
+                let values = (0..<Int32(names.count)).map { column in
+                    PQgetisnull(result, 0, column) == 1 ? nil : String(cString: PQgetvalue(result, 0, column))
+                }
+                do {
+                    try body(Row(columns: names, values: values))
+                } catch {
+                    failure = error
+                    cancel()
+                }
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                break
+            default:
+                failure = Self.error(from: result, connection: handle)
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Runs `statement` again, once, when it was sent after a signal and the cancel the signal's
+    /// handler sent reached it rather than the statement it was meant for: the statements that
+    /// put things back after an interruption must not be cancelled by it. Inside a transaction
+    /// block the whole transaction is lost, so the error stands.
+    private func retryingLateCancel(_ statement: () throws -> Rows) throws -> Rows {
+        let afterSignal = Interruption.shared.signal != nil
+        do {
+            return try statement()
+        } catch let error as PostgresError
+            where error.sqlState == .queryCanceled && afterSignal && PQtransactionStatus(handle) == PQTRANS_IDLE
+        {
+            return try statement()
+        }
+    }
+
+    private func send(_ sql: SQL) throws {
         let text = try sql.text(quote: quote)
         let parameters = sql.parameters
         let sent = withOptionalCStrings(parameters) { values in
             PQsendQueryParams(handle, text, Int32(parameters.count), nil, values, nil, nil, 0)
         }
-        guard sent == 1 else {
-            throw PostgresError(sqlState: .connectionFailure, message: Self.trimmed(PQerrorMessage(handle)))
-        }
-        let milliseconds = Int32(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
-        while PQisBusy(handle) == 1 {
-            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-            if poll(&descriptor, 1, milliseconds) == 0 { waiting() }
-            guard PQconsumeInput(handle) == 1 else {
-                throw PostgresError(sqlState: .connectionFailure, message: Self.trimmed(PQerrorMessage(handle)))
-            }
-        }
-        // One statement gives one result; read them all so that the connection is ready again.
+        guard sent == 1 else { throw lost() }
+    }
+
+    /// Reads every result of the statement sent (one statement gives one), so that the
+    /// connection is ready again, and returns its rows or its error.
+    private func collect() throws -> Rows {
         var outcome: Result<Rows, PostgresError> = .success(Rows(columns: [], values: []))
+        var received = false
         while let result = PQgetResult(handle) {
+            received = true
             defer { PQclear(result) }
             switch PQresultStatus(result) {
             case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY: break
@@ -112,7 +173,12 @@ public final class Connection {
             default: outcome = .failure(Self.error(from: result, connection: handle))
             }
         }
+        if !received, PQstatus(handle) == CONNECTION_BAD { throw lost() }
         return try outcome.get()
+    }
+
+    private func lost() -> PostgresError {
+        PostgresError(sqlState: .connectionFailure, message: Self.trimmed(PQerrorMessage(handle)))
     }
 
     /// Runs statements in one transaction, rolled back if `body` throws.
@@ -182,48 +248,6 @@ public final class Connection {
     }
 }
 
-/// The rows of one result, copied out of libpq's result before it is cleared.
-public struct Rows: Sendable, RandomAccessCollection {
-    public let columns: [String]
-    let values: [[String?]]
-
-    init(columns: [String], values: [[String?]]) {
-        self.columns = columns
-        self.values = values
-    }
-
-    init(_ result: OpaquePointer) {
-        let columnCount = PQnfields(result)
-        let rowCount = PQntuples(result)
-        columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
-        values = (0..<rowCount).map { row in
-            (0..<columnCount).map { column in
-                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
-            }
-        }
-    }
-
-    public var startIndex: Int { values.startIndex }
-    public var endIndex: Int { values.endIndex }
-    public subscript(position: Int) -> Row { Row(columns: columns, values: values[position]) }
-}
-
-/// One row: values by column name, as text, with typed accessors.
-public struct Row: Sendable {
-    let columns: [String]
-    let values: [String?]
-
-    public subscript(column: String) -> String? {
-        guard let index = columns.firstIndex(of: column) else { return nil }
-        return values[index]
-    }
-
-    public func string(_ column: String) -> String { self[column] ?? "" }
-    public func int(_ column: String) -> Int { self[column].flatMap { Int($0) } ?? 0 }
-    public func optionalInt(_ column: String) -> Int? { self[column].flatMap { Int($0) } }
-    public func bool(_ column: String) -> Bool { self[column] == "t" }
-}
-
 private func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
     withOptionalCStrings(strings) { body($0 + [nil]) }
 }
@@ -233,4 +257,19 @@ private func withOptionalCStrings<R>(_ strings: [String?], _ body: ([UnsafePoint
     let copies = strings.map { $0.map { strdup($0) } ?? nil }
     defer { for copy in copies { free(copy) } }
     return body(copies.map { $0.map { UnsafePointer($0) } })
+}
+
+/// libpq's cancel object for one connection: usable from any thread, even while the connection
+/// is busy in another, which is what it is for.
+final class Canceller: @unchecked Sendable {
+    private let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    deinit { PQfreeCancel(pointer) }
+
+    func cancel() {
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(pointer, &buffer, 256)
+    }
 }

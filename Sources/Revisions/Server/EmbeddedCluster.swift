@@ -255,6 +255,8 @@ public struct EmbeddedCluster: Sendable {
             listen_addresses = '\(settings.tcp ? "localhost" : "")'
             unix_socket_directories = '\(socketDirectory.replacingOccurrences(of: "'", with: "''"))'
             unix_socket_permissions = 0700
+            # odb reads a few start-up failures in the log: keep the log's language fixed.
+            lc_messages = 'C'
             fsync = \(settings.durable ? "on" : "off")
             synchronous_commit = \(settings.durable ? "on" : "off")
             full_page_writes = \(settings.durable ? "on" : "off")

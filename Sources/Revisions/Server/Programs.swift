@@ -171,7 +171,7 @@ extension Programs {
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard status == 0 else {
-            throw OdbError.server(action: "start \(executable)", error: String(cString: strerror(status)))
+            throw OdbError.programFailed(program: executable, reason: String(cString: strerror(status)))
         }
     }
 }

@@ -92,9 +92,9 @@ public struct PurgePlan: Codable, Sendable, Equatable {
 
 /// Something odb did or waited for along the way, for the command line to show.
 public enum Event: Sendable, Equatable {
-    case waitingForLock(database: String, holder: String)
+    case waitingForLock(database: String, holder: Session?)
     case endedSessions(database: String, sessions: [Session])
-    case recovered(database: String, operation: String, outcome: String)
+    case recovered(database: String, Recovered)
     case droppedRevision(number: Int, database: String)
     case copying(CopyProgress)
     case copied(CopyReport)
@@ -103,7 +103,7 @@ public enum Event: Sendable, Equatable {
     case builtSpare(number: Int, database: String)
     case droppedSpare(number: Int, database: String)
     case droppedDiscarded(database: String)
-    case skippedSpare(number: Int, reason: String)
+    case skippedSpare(number: Int, reason: OdbError)
     /// Roles the recorded owner, grants or settings name are gone; those were left out.
     case rolesMissing(database: String, roles: [String])
 }

@@ -50,29 +50,29 @@ public enum Names {
 
     /// Checks a name for a database odb may track or create.
     public static func validateDatabase(_ name: String) throws {
-        if name.isEmpty { throw OdbError.invalidDatabaseName(name, reason: "it is empty") }
+        if name.isEmpty { throw OdbError.invalidDatabaseName(name, reason: .empty) }
         if name.utf8.count > maximumLength {
-            throw OdbError.invalidDatabaseName(name, reason: "it is longer than PostgreSQL's 63 bytes")
+            throw OdbError.invalidDatabaseName(name, reason: .tooLong)
         }
-        if name.contains("\0") { throw OdbError.invalidDatabaseName(name, reason: "it holds a NUL character") }
+        if name.contains("\0") { throw OdbError.invalidDatabaseName(name, reason: .nul) }
     }
 
     /// Checks a tag name: not empty, not a number (that would shadow a revision), no leading dash,
     /// no white space at either end, no control characters, not `tip`.
     public static func validateTag(_ name: String) throws {
-        if name.isEmpty { throw OdbError.invalidTagName(name, reason: "it is empty") }
+        if name.isEmpty { throw OdbError.invalidTagName(name, reason: .empty) }
         if name.allSatisfy(\.isASCIIDigit) {
-            throw OdbError.invalidTagName(name, reason: "a number would hide the revision of that number")
+            throw OdbError.invalidTagName(name, reason: .number)
         }
-        if name == "tip" { throw OdbError.invalidTagName(name, reason: "'tip' always means the newest revision") }
-        if name.hasPrefix("-") { throw OdbError.invalidTagName(name, reason: "it starts with a dash") }
+        if name == "tip" { throw OdbError.invalidTagName(name, reason: .tip) }
+        if name.hasPrefix("-") { throw OdbError.invalidTagName(name, reason: .leadingDash) }
         if name.first!.isWhitespace || name.last!.isWhitespace {
-            throw OdbError.invalidTagName(name, reason: "it starts or ends with white space")
+            throw OdbError.invalidTagName(name, reason: .surroundingSpace)
         }
         if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw OdbError.invalidTagName(name, reason: "it holds control characters")
+            throw OdbError.invalidTagName(name, reason: .controlCharacters)
         }
-        if name.count > 200 { throw OdbError.invalidTagName(name, reason: "it is longer than 200 characters") }
+        if name.count > 200 { throw OdbError.invalidTagName(name, reason: .tooLong) }
     }
 }
 

@@ -16,7 +16,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let outcome = try await change.run(connection, output) { try await $0.commit(message: message) }
+                let outcome = try await change.run(connection, output) { try $0.commit(message: message) }
                 try output.emit(outcome) {
                     "Committed revision \(outcome.committed), now at revision \(outcome.revision)"
                 }
@@ -40,7 +40,7 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let target = try revision.map(RevisionArgument.init(parsing:))
-                let outcome = try await change.run(connection, output) { try await $0.revert(to: target) }
+                let outcome = try await change.run(connection, output) { try $0.revert(to: target) }
                 try output.emit(outcome) {
                     "Reverted to revision \(outcome.parent), now at revision \(outcome.revision)"
                 }
@@ -57,10 +57,10 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.open().repository(connection.database, events: { _ in })
-                let outcome = try await repository.recover()
-                try output.emit(["recovered": outcome]) {
-                    outcome.map { "Recovered: \($0)" } ?? "Nothing to recover"
+                let workspace = try await connection.open()
+                let outcome = try workspace.repository(connection.database).recover()
+                try output.emit(outcome) {
+                    outcome.recovered.map { "Recovered: \($0): \($0.outcome.rawValue)" } ?? "Nothing to recover"
                 }
             }
         }

@@ -10,7 +10,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let info = try await connection.open().repository(connection.database).info()
+                let info = try await connection.repository().1.info()
                 try output.emit(info) {
                     var lines = [
                         "database : \(info.database)",
@@ -53,7 +53,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.open().repository(connection.database)
+                let (_, repository) = try await connection.repository()
                 let revisions = try repository.log(limit: limit)
                 let parent = try repository.workingParent()
                 try output.emit(revisions) {

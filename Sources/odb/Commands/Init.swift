@@ -21,7 +21,7 @@ extension ODB {
                 var options = connection.workspaceOptions
                 options.createControlDatabase = true
                 let workspace = try await Workspace.open(options)
-                let outcome = try await workspace.track(name, create: create ?? (workspace.server.cluster != nil))
+                let outcome = try workspace.track(name, create: create ?? (workspace.server.cluster != nil))
                 try output.emit(outcome) {
                     if outcome.alreadyTracked {
                         return "\(name) is already tracked, at revision \(outcome.revision) (parent: \(outcome.parent))"
@@ -46,8 +46,8 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.open().repository(connection.database, events: output.report)
-                try await repository.protect(!off)
+                let (_, repository) = try await connection.repository(events: output.report)
+                try repository.protect(!off)
                 try output.emit(["database": repository.database, "protected": off ? "false" : "true"]) {
                     off
                         ? "\(repository.database) is no longer protected"

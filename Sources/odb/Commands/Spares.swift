@@ -18,11 +18,10 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let workspace = try await connection.open()
-                let repository = try workspace.repository(connection.database, events: output.report)
+                let (workspace, repository) = try await connection.repository(events: output.report)
                 var policy = try repository.sparePolicy()
                 if let keep {
-                    policy = try await repository.keepSpares(keep)
+                    policy = try repository.keepSpares(keep)
                     if backgroundWork { try workspace.startMaintenance(of: repository.database) }
                 }
                 try output.emit(policy) {
@@ -47,8 +46,8 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.open().repository(connection.database, events: output.report)
-                let report = try await repository.maintain()
+                let (_, repository) = try await connection.repository(events: output.report)
+                let report = try repository.maintain()
                 try output.emit(report) {
                     guard report.ran else { return "another odb is already tidying \(repository.database)" }
                     return

@@ -29,12 +29,12 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let target = try revision.map(RevisionArgument.init(parsing:))
-                let repository = try await server.open().repository(database, events: output.report)
+                let (_, repository) = try await server.repository(database, events: output.report)
                 if delete {
-                    let tag = try await repository.deleteTag(name)
+                    let tag = try repository.deleteTag(name)
                     try output.emit(tag) { "Deleted tag \(tag.name) (revision \(tag.revision))" }
                 } else {
-                    let tag = try await repository.tag(name, revision: target)
+                    let tag = try repository.tag(name, revision: target)
                     try output.emit(tag) { "Tagged revision \(tag.revision) as \(tag.name)" }
                 }
             }
@@ -49,7 +49,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let tags = try await connection.open().repository(connection.database).tags()
+                let tags = try await connection.repository().1.tags()
                 try output.emit(tags) {
                     tags.isEmpty ? "no tags" : tags.map { "\($0.name)\t\($0.revision)" }.joined(separator: "\n")
                 }
@@ -72,7 +72,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.open().repository(connection.database, events: output.report)
+                let (_, repository) = try await connection.repository(events: output.report)
                 let plan = try repository.purgePlan(mode)
                 if plan.revisions.isEmpty {
                     try output.emit(plan) { "Nothing to purge" }
@@ -91,7 +91,7 @@ extension ODB {
                         return
                     }
                 }
-                let dropped = try await repository.purge(plan)
+                let dropped = try repository.purge(plan)
                 try output.emit(["purged": dropped]) {
                     "Purged \(dropped.count) revision database\(dropped.count == 1 ? "" : "s") (\(formatBytes(plan.size)))"
                 }

@@ -14,7 +14,7 @@ extension Integration {
                 let connection = try sandbox.connect()
                 try connection.query("CREATE DATABASE \(identifier: name)")
                 let found = try connection.query("SELECT datname FROM pg_database WHERE datname = \(name)")
-                #expect(found.map { $0.string("datname") } == [name])
+                #expect(try found.map { try $0.string("datname") } == [name])
             }
         }
 
@@ -23,9 +23,9 @@ extension Integration {
                 let hostile = "'); DROP TABLE pg_class; --"
                 let rows = try sandbox.connect().query(
                     "SELECT \(hostile)::text AS value, \(42) + 1 AS answer, \(Optional<String>.none)::text AS missing")
-                #expect(rows.first?["value"] == hostile)
-                #expect(rows.first?.int("answer") == 43)
-                #expect(rows.first?["missing"] == nil)
+                #expect(try rows.first?.optionalString("value") == hostile)
+                #expect(try rows.first?.int("answer") == 43)
+                #expect(try rows.first?.optionalString("missing") == nil)
             }
         }
 

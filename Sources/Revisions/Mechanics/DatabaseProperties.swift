@@ -51,7 +51,7 @@ public struct DatabaseProperties: Codable, Sendable, Equatable {
             )::text AS properties
             FROM pg_database d WHERE d.datname = \(database)
             """)
-        guard let text = rows.first?["properties"] else { return nil }
+        guard let text = try rows.first?.string("properties") else { return nil }
         return try JSONCoding.decoder.decode(DatabaseProperties.self, from: Data(text.utf8))
     }
 

@@ -1,0 +1,81 @@
+/// The control database (`odb` by default): odb's metadata in its own schema, on the same server
+/// as the databases it tracks. The tracked databases themselves are never written to.
+public final class ControlDatabase {
+    public static let defaultName = "odb"
+
+    public let name: String
+    public let connection: Connection
+    public let server: Server
+    var storageCache: ServerStorage?
+
+    init(name: String, connection: Connection, server: Server) {
+        self.name = name
+        self.connection = connection
+        self.server = server
+    }
+
+    /// Connects to the control database, creating it and its schema when missing if `create`
+    /// (only `odb init` does: any other command on a server without one says so).
+    public static func open(server: Server, name: String = defaultName, conninfo: String, create: Bool = true) throws
+        -> ControlDatabase
+    {
+        let connection: Connection
+        do {
+            connection = try Connection(conninfo: conninfo, database: name)
+        } catch let error as PostgresError {
+            // libpq reports a refused connection as text only, in the server's language: whether
+            // the database is missing is asked of the catalog instead.
+            guard try isMissing(name, conninfo: conninfo) else {
+                throw OdbError.cannotConnect(server: server.display, reason: error.message)
+            }
+            guard create else { throw OdbError.noControlDatabase(name: name, server: server.display) }
+            try Self.create(name, conninfo: conninfo, server: server)
+            connection = try connect(conninfo, database: name, server: server)
+        }
+        try connection.limitAbandonedStatements()
+        let control = ControlDatabase(name: name, connection: connection, server: server)
+        try ControlSchema(connection: connection).migrate()
+        return control
+    }
+
+    static func connect(_ conninfo: String, database: String, server: Server) throws -> Connection {
+        do {
+            return try Connection(conninfo: conninfo, database: database)
+        } catch let error as PostgresError {
+            throw OdbError.cannotConnect(server: server.display, reason: error.message)
+        }
+    }
+
+    /// Whether the server has no database `name`, asked through one it is sure to have; false
+    /// when that cannot be asked either (then the first error is the one to report).
+    private static func isMissing(_ name: String, conninfo: String) throws -> Bool {
+        for maintenance in ["postgres", "template1"] {
+            guard let connection = try? Connection(conninfo: conninfo, database: maintenance) else { continue }
+            return try !connection.databaseExists(name)
+        }
+        return false
+    }
+
+    private static func create(_ name: String, conninfo: String, server: Server) throws {
+        let maintenance = try connect(conninfo, database: "postgres", server: server)
+        do {
+            try maintenance.query("CREATE DATABASE \(identifier: name)")
+        } catch SQLState.duplicateDatabase {
+            // Another odb made it first.
+        } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
+            throw OdbError.notPermitted(.createControlDatabase(name), reason: error.message)
+        }
+    }
+
+    /// Whether a database of that name exists on the server.
+    func databaseExists(_ name: String) throws -> Bool { try connection.databaseExists(name) }
+}
+
+extension Connection {
+    /// Has the server end a statement whose client went away (PostgreSQL 14 and later checks the
+    /// socket every second while it runs), so that a copy whose odb was killed stops at once.
+    func limitAbandonedStatements() throws {
+        guard serverVersion >= 140_000 else { return }
+        try query("SET client_connection_check_interval = 1000")
+    }
+}

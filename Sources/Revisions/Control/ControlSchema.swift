@@ -1,0 +1,108 @@
+/// odb's schema in the control database, upgraded one version at a time.
+struct ControlSchema {
+    /// The schema version this odb writes; a newer one in the database is refused.
+    static let version = 2
+
+    let connection: Connection
+
+    /// Creates or upgrades the schema under a lock, so that two odb processes starting together
+    /// do not both try.
+    func migrate() throws {
+        let found = try currentVersion()
+        if found == Self.version { return }
+        if found > Self.version { throw OdbError.controlSchemaTooNew(found: found, supported: Self.version) }
+        try connection.transaction {
+            try connection.query("SELECT pg_advisory_xact_lock(\(LockClass.database.rawValue), 0)")
+            let version = try currentVersion()
+            for step in Self.migrations.dropFirst(version) {
+                for statement in step { try connection.query(SQL(stringLiteral: statement)) }
+            }
+            if version == 0 {
+                try connection.query("INSERT INTO odb.schema_version (version) VALUES (\(Self.version))")
+            } else {
+                try connection.query("UPDATE odb.schema_version SET version = \(Self.version)")
+            }
+        }
+    }
+
+    private func currentVersion() throws -> Int {
+        let exists = try connection.query("SELECT to_regclass('odb.schema_version') IS NOT NULL AS present")
+        guard try exists.first?.bool("present") == true else { return 0 }
+        return try connection.query("SELECT max(version) AS version FROM odb.schema_version").first?.optionalInt("version")
+            ?? 0
+    }
+
+    /// Each step upgrades the schema by one version; steps are never edited once released.
+    /// (`operations.made_oid` is no longer written: the swap is one transaction since schema 2.)
+    static let migrations: [[String]] = [
+        [
+            "CREATE SCHEMA IF NOT EXISTS odb",
+            "CREATE TABLE odb.schema_version (version integer NOT NULL)",
+            """
+            CREATE TABLE odb.databases (
+                name text PRIMARY KEY,
+                revision integer NOT NULL,      -- the number the next commit will get
+                parent integer NOT NULL,        -- the revision the working database came from
+                protected boolean NOT NULL DEFAULT false,
+                tracked_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE TABLE odb.revisions (
+                database text NOT NULL REFERENCES odb.databases (name) ON DELETE CASCADE,
+                number integer NOT NULL,
+                parent integer NOT NULL,
+                dbname text UNIQUE,             -- the revision database's real name; NULL once purged
+                message text NOT NULL DEFAULT '',
+                author text NOT NULL DEFAULT '',
+                created_at timestamptz NOT NULL DEFAULT now(),
+                size bigint,
+                properties jsonb NOT NULL,      -- what a template copy loses: owner, grants, settings…
+                PRIMARY KEY (database, number)
+            )
+            """,
+            """
+            CREATE TABLE odb.tags (
+                database text NOT NULL,
+                name text NOT NULL,
+                number integer NOT NULL,
+                PRIMARY KEY (database, name),
+                FOREIGN KEY (database, number) REFERENCES odb.revisions ON DELETE CASCADE
+            )
+            """,
+            """
+            CREATE TABLE odb.operations (       -- the journal: at most one unfinished operation a database
+                database text PRIMARY KEY REFERENCES odb.databases (name) ON DELETE CASCADE,
+                kind text NOT NULL,             -- commit | revert
+                number integer NOT NULL,        -- commit: the revision made; revert: its target
+                made text NOT NULL,             -- the database the operation creates
+                replaced text,                  -- revert: the old working database's name until dropped
+                made_oid oid,                   -- revert: the replacement's oid, to tell if the swap happened
+                allow_connections boolean NOT NULL, -- the working database's setting before the fence
+                started_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+        ],
+        [
+            "ALTER TABLE odb.databases ADD COLUMN spares integer NOT NULL DEFAULT 1 CHECK (spares >= 0)",
+            """
+            CREATE TABLE odb.spares (           -- ready copies of revisions, so that a revert is a rename
+                database text NOT NULL REFERENCES odb.databases (name) ON DELETE CASCADE,
+                number integer NOT NULL,
+                dbname text NOT NULL UNIQUE,
+                ready boolean NOT NULL DEFAULT false, -- false while being built (or left by a killed build)
+                size bigint,
+                built_at timestamptz,
+                PRIMARY KEY (database, number)
+            )
+            """,
+            """
+            CREATE TABLE odb.discarded (        -- replaced working databases, dropped off the user's path
+                dbname text PRIMARY KEY,
+                database text NOT NULL,
+                discarded_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+        ],
+    ]
+}

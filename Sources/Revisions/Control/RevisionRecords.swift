@@ -1,0 +1,71 @@
+import Foundation
+
+/// The revisions of one tracked database (`odb.revisions`): number, parent, the frozen database
+/// that holds it (NULL once purged), message, author, size, and what a template copy loses.
+struct RevisionRecords {
+    let connection: Connection
+    let database: String
+
+    struct New {
+        var number: Int
+        var parent: Int
+        var dbname: String
+        var message: String
+        var author: String
+        var size: Int64
+        var properties: DatabaseProperties
+    }
+
+    func insert(_ revision: New) throws {
+        let json = String(decoding: try JSONCoding.encoder.encode(revision.properties), as: UTF8.self)
+        try connection.query(
+            """
+            INSERT INTO odb.revisions (database, number, parent, dbname, message, author, size, properties)
+            VALUES (\(database), \(revision.number), \(revision.parent), \(revision.dbname), \(revision.message),
+                    \(revision.author), \(revision.size), \(json)::jsonb)
+            """)
+    }
+
+    /// What is recorded of revision `number`: nil when there is no such revision; its database's
+    /// name is nil once purged.
+    func record(_ number: Int) throws -> (dbname: String?, properties: DatabaseProperties)? {
+        guard
+            let row = try connection.query(
+                """
+                SELECT dbname, properties::text AS properties FROM odb.revisions
+                WHERE database = \(database) AND number = \(number)
+                """
+            ).first
+        else { return nil }
+        let properties = try JSONCoding.decoder.decode(DatabaseProperties.self, from: Data(try row.string("properties").utf8))
+        return (try row.optionalString("dbname"), properties)
+    }
+
+    func exists(_ number: Int) throws -> Bool { try record(number) != nil }
+
+    /// The newest revision's number; nil when nothing has been committed.
+    func tip() throws -> Int? {
+        try connection.query("SELECT max(number) AS tip FROM odb.revisions WHERE database = \(database)").first?
+            .optionalInt("tip")
+    }
+
+    /// Forgets revision `number`'s database (the history keeps the rest) and returns its name;
+    /// nil when it was already purged. Locks the row until the transaction ends.
+    func forgetDatabase(of number: Int) throws -> String? {
+        try connection.query(
+            """
+            WITH old AS (
+                SELECT number, dbname FROM odb.revisions
+                WHERE database = \(database) AND number = \(number) AND dbname IS NOT NULL FOR UPDATE)
+            UPDATE odb.revisions r SET dbname = NULL FROM old
+            WHERE r.database = \(database) AND r.number = old.number
+            RETURNING old.dbname
+            """
+        ).first?.string("dbname")
+    }
+
+    /// Whether `name` is the database of a revision of any tracked database.
+    static func mentions(_ name: String, on connection: Connection) throws -> Bool {
+        try !connection.query("SELECT 1 FROM odb.revisions WHERE dbname = \(name)").isEmpty
+    }
+}

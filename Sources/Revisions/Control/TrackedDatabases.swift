@@ -1,0 +1,53 @@
+/// One row of `odb.databases`: a tracked database, where it stands and its policies.
+struct TrackedDatabase {
+    struct State: Sendable, Equatable {
+        /// The number the next commit gets.
+        var revision: Int
+        /// The revision the working database came from (0: none yet).
+        var parent: Int
+        var protected: Bool
+        /// How many spares to keep.
+        var spares: Int
+    }
+
+    let connection: Connection
+    let database: String
+
+    /// Where the database stands; nil when it is not tracked.
+    func state() throws -> State? {
+        try connection.query(
+            "SELECT revision, parent, protected, spares FROM odb.databases WHERE name = \(database)"
+        ).first.map {
+            State(
+                revision: try $0.int("revision"), parent: try $0.int("parent"), protected: try $0.bool("protected"),
+                spares: try $0.int("spares"))
+        }
+    }
+
+    /// Starts tracking, at revision 1 with no parent.
+    func insert() throws {
+        try connection.query("INSERT INTO odb.databases (name, revision, parent) VALUES (\(database), 1, 0)")
+    }
+
+    /// Stops tracking; its revisions, tags, spares and journal go with it.
+    func delete() throws {
+        try connection.query("DELETE FROM odb.databases WHERE name = \(database)")
+    }
+
+    func setParent(_ parent: Int) throws {
+        try connection.query("UPDATE odb.databases SET parent = \(parent) WHERE name = \(database)")
+    }
+
+    /// After a commit of revision `number`: the working database is number + 1, child of number.
+    func committed(_ number: Int) throws {
+        try connection.query("UPDATE odb.databases SET revision = \(number + 1), parent = \(number) WHERE name = \(database)")
+    }
+
+    func setProtected(_ protected: Bool) throws {
+        try connection.query("UPDATE odb.databases SET protected = \(protected) WHERE name = \(database)")
+    }
+
+    func setSpares(_ count: Int) throws {
+        try connection.query("UPDATE odb.databases SET spares = \(count) WHERE name = \(database)")
+    }
+}

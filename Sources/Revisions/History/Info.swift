@@ -1,0 +1,31 @@
+/// Where the working database stands, as `odb info` shows it.
+extension Repository {
+    /// In one query.
+    public func info() throws -> Info {
+        guard
+            let row = try connection.query(
+                """
+                SELECT d.revision, d.parent,
+                       coalesce((SELECT max(number) FROM odb.revisions r WHERE r.database = d.name), 0) AS tip,
+                       (SELECT count(*) FROM odb.revisions r WHERE r.database = d.name AND r.dbname IS NOT NULL) AS revisions,
+                       coalesce((SELECT sum(size) FROM odb.revisions r WHERE r.database = d.name AND r.dbname IS NOT NULL), 0) AS revisions_size,
+                       coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
+                                 WHERE t.database = d.name AND t.number = d.parent), '[]'::json)::text AS tags,
+                       coalesce((SELECT pg_database_size(p.oid) FROM pg_database p WHERE p.datname = d.name), 0) AS size,
+                       coalesce((SELECT json_agg(s.number ORDER BY s.number) FROM odb.spares s
+                                 WHERE s.database = d.name AND s.ready), '[]'::json)::text AS spares,
+                       coalesce((SELECT sum(s.size) FROM odb.spares s WHERE s.database = d.name AND s.ready), 0) AS spares_size,
+                       coalesce((SELECT sum(pg_database_size(p.oid)) FROM odb.discarded x JOIN pg_database p ON p.datname = x.dbname
+                                 WHERE x.database = d.name), 0) AS discarded_size
+                FROM odb.databases d WHERE d.name = \(database)
+                """
+            ).first
+        else { throw OdbError.notTracked(database: database) }
+        return Info(
+            database: database, server: control.server.display, revision: try row.int("revision"),
+            parent: try row.int("parent"), tip: try row.int("tip"), parentTags: try row.jsonArray("tags"),
+            size: try row.int64("size"), revisions: try row.int("revisions"), revisionsSize: try row.int64("revisions_size"),
+            spares: try row.jsonArray("spares"), sparesSize: try row.int64("spares_size"),
+            discardedSize: try row.int64("discarded_size"))
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// The history, as `odb log` shows it.
+extension Repository {
+    /// Newest first, in one query whatever the number of revisions.
+    public func log(limit: Int? = nil) throws -> [Revision] {
+        try connection.query(
+            """
+            SELECT r.number, r.parent, CASE WHEN d.oid IS NULL THEN NULL ELSE r.dbname END AS dbname,
+                   r.message, r.author, r.size,
+                   to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created,
+                   coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
+                             WHERE t.database = r.database AND t.number = r.number), '[]'::json)::text AS tags,
+                   EXISTS (SELECT 1 FROM odb.spares s WHERE s.database = r.database AND s.number = r.number AND s.ready) AS spare
+            FROM odb.revisions r LEFT JOIN pg_database d ON d.datname = r.dbname
+            WHERE r.database = \(database)
+            ORDER BY r.number DESC
+            LIMIT \(limit.map(Int64.init) ?? Int64.max)
+            """
+        ).map { row in
+            Revision(
+                number: try row.int("number"), parent: try row.int("parent"), database: try row.optionalString("dbname"),
+                message: try row.string("message"), author: try row.string("author"), created: try row.string("created"),
+                size: try row.optionalInt64("size"), tags: try row.jsonArray("tags"), spare: try row.bool("spare"))
+        }
+    }
+}
+
+extension Row {
+    /// A column holding a JSON array (from `json_agg`), decoded.
+    func jsonArray<Element: Decodable>(_ column: String) throws -> [Element] {
+        try JSONCoding.decoder.decode([Element].self, from: Data(try string(column).utf8))
+    }
+}

@@ -1,0 +1,79 @@
+/// Putting a replacement database in place of the working one, which keeps its name: the one way
+/// odb replaces a working database (revert uses it; restore and a failed migration will).
+///
+/// The caller first makes the replacement under another name, complete (owner, grants and settings
+/// restored, not connectable), and journals the operation with the name the working database will
+/// go aside to (`asideName()`). Then the swap fences the working database, and in one transaction
+/// renames it aside, gives the replacement its name, lets connections in as `allowConnections`
+/// says, runs the caller's metadata update and clears the journal. Killed before that transaction
+/// commits, nothing has changed but what the journal lists; after it, everything has. On failure
+/// the fence is lifted and the error rethrown; the caller's rollback (`rollBack(_:)`) drops what
+/// the journal says it made.
+extension Repository {
+    /// What becomes of the database a swap replaces.
+    enum Replaced: Equatable {
+        /// Listed for dropping, off the user's path (by the background worker, or the caller).
+        case discard
+        /// Kept, frozen like a revision (not connectable, a template), for the caller's record to
+        /// name: a state that can be returned to.
+        case keep
+    }
+
+    /// The name the working database goes aside to in a swap; nil when there is no working
+    /// database (dropped by hand: then the swap only puts the replacement in place).
+    func asideName() throws -> String? {
+        guard let oid = try connection.oid(ofDatabase: database) else { return nil }
+        let name = Names.discardedDatabase(database, oid: oid)
+        if try databaseExists(name) { throw OdbError.nameTaken(database: name) }
+        return name
+    }
+
+    /// Swaps `replacement` in for the working database (see the type's description); returns the
+    /// sessions the fence ended. `entry` is the operation's journal entry, already recorded.
+    @discardableResult
+    func swap(
+        in replacement: String, entry: Journal.Entry, replaced: Replaced, allowConnections: Bool,
+        record: () throws -> Void
+    ) throws -> [Session] {
+        var ended: [Session] = []
+        if entry.replaced != nil {
+            ended = try control.fence(database, terminate: options.terminate, allowConnections: entry.allowConnections)
+            if !ended.isEmpty { events(.endedSessions(database: database, sessions: ended)) }
+        }
+        do {
+            try reached(.swapFenced)
+            try connection.transaction {
+                if let aside = entry.replaced {
+                    try connection.query("ALTER DATABASE \(identifier: database) RENAME TO \(identifier: aside)")
+                    switch replaced {
+                    case .discard: try discarded.add(aside)
+                    case .keep: try connection.query("ALTER DATABASE \(identifier: aside) WITH IS_TEMPLATE true")
+                    }
+                }
+                try connection.query("ALTER DATABASE \(identifier: replacement) RENAME TO \(identifier: database)")
+                try connection.query(ControlDatabase.allowConnections(database, allowConnections))
+                try spareRecords.forgetSwappedIn(replacement)
+                try record()
+                try journal.clear()
+            }
+        } catch {
+            if entry.replaced != nil, (try? databaseExists(database)) == true {
+                try? control.unfence(database, allowConnections: entry.allowConnections)
+            }
+            throw error
+        }
+        try reached(.swapSwapped)
+        return ended
+    }
+
+    /// Undoes a journaled operation that did not reach its swap or its record: drops what it made
+    /// (never a spare it was about to swap in), lets connections back into the working database
+    /// as they were, and clears the journal.
+    func rollBack(_ entry: Journal.Entry) throws {
+        if entry.kind != .swap { try drop(entry.made) }
+        if try databaseExists(database) {
+            try control.unfence(database, allowConnections: entry.allowConnections)
+        }
+        try journal.clear()
+    }
+}

@@ -1,0 +1,39 @@
+/// What odb asks the server's catalog about databases, roles and sessions.
+extension Connection {
+    /// Whether a database of that name exists on the server.
+    func databaseExists(_ name: String) throws -> Bool {
+        try !query("SELECT 1 FROM pg_database WHERE datname = \(name)").isEmpty
+    }
+
+    /// A database's oid, as text; nil when there is no such database.
+    func oid(ofDatabase name: String) throws -> String? {
+        try query("SELECT oid::text AS oid FROM pg_database WHERE datname = \(name)").first?.string("oid")
+    }
+
+    /// A database's size on disk in bytes.
+    func databaseSize(_ name: String) throws -> Int64 {
+        try query("SELECT pg_database_size(\(name)) AS size").first?.int64("size") ?? 0
+    }
+
+    /// The names of every role.
+    func roleNames() throws -> Set<String> {
+        Set(try query("SELECT rolname FROM pg_roles").map { try $0.string("rolname") })
+    }
+
+    /// The other sessions connected to `database`.
+    func sessions(on database: String) throws -> [Session] {
+        try query(
+            """
+            SELECT pid, coalesce(usename, '') AS usename, coalesce(application_name, '') AS application_name
+            FROM pg_stat_activity WHERE datname = \(database) AND pid <> pg_backend_pid() ORDER BY pid
+            """
+        ).map(Session.init(row:))
+    }
+}
+
+extension Session {
+    /// A session from a row of `pg_stat_activity` with `pid`, `usename` and `application_name`.
+    init(row: Row) throws {
+        self.init(pid: try row.int("pid"), user: try row.string("usename"), application: try row.string("application_name"))
+    }
+}

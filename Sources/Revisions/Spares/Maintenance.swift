@@ -1,0 +1,110 @@
+/// What a maintenance pass did.
+public struct MaintenanceReport: Codable, Sendable, Equatable {
+    /// False when another worker was already at it (that one finishes the work).
+    public var ran = true
+    public var built: [Int] = []
+    public var dropped: [String] = []
+    public var skipped: String?
+}
+
+/// The background work after commits and reverts: dropping what was replaced, and building and
+/// dropping spares to match the policy.
+extension Repository {
+    /// Whether a maintenance pass has anything to do.
+    func maintenanceDue() throws -> Bool {
+        if try !discarded.names().isEmpty { return true }
+        let spares = try spareRecords.all()
+        if spares.contains(where: { !$0.ready }) { return true }
+        return Set(try wantedSpares().map(\.number)) != Set(spares.map(\.number))
+    }
+
+    /// Drops replaced working databases, then builds and drops spares until they match the policy.
+    /// Returns at once when another worker holds the maintenance lock; that worker looks again for
+    /// work after releasing it, so no request is lost.
+    public func maintain() throws -> MaintenanceReport {
+        var report = MaintenanceReport()
+        while true {
+            guard try control.tryLock(.maintenance, on: database) else {
+                report.ran = !report.built.isEmpty || !report.dropped.isEmpty
+                return report
+            }
+            do {
+                try maintenancePass(&report)
+            } catch {
+                control.unlock(.maintenance, on: database)
+                throw error
+            }
+            control.unlock(.maintenance, on: database)
+            if try report.skipped != nil || !maintenanceDue() { return report }
+        }
+    }
+
+    private func maintenancePass(_ report: inout MaintenanceReport) throws {
+        report.dropped += try dropDiscarded()
+        // Holding the maintenance lock, no build is under way: an unready spare is one a killed
+        // worker left.
+        for spare in try spareRecords.all() where !spare.ready {
+            try dropSpare(number: spare.number, name: spare.database)
+        }
+        while let next = try claimNextSpare(&report) {
+            try reached(.spareClaimed)
+            do {
+                try build(next.name, of: next.number, from: next.source)
+            } catch let error as OdbError {
+                try dropSpare(number: next.number, name: next.name)
+                guard case .notEnoughSpace = error else { throw error }
+                report.skipped = "not enough disk space"
+                events(.skippedSpare(number: next.number, reason: error))
+                return
+            }
+            report.built.append(next.number)
+        }
+    }
+
+    /// Under the repository lock: drops the spares no longer wanted, and claims the best revision
+    /// still without one; nil when the spares match the policy.
+    private func claimNextSpare(_ report: inout MaintenanceReport) throws -> (number: Int, source: String, name: String)? {
+        try changing { _ in
+            let wanted = try wantedSpares()
+            let have = try spareRecords.all()
+            for spare in have where !wanted.contains(where: { $0.number == spare.number }) {
+                try dropSpare(number: spare.number, name: spare.database)
+                report.dropped.append(spare.database)
+            }
+            guard let missing = wanted.first(where: { want in !have.contains { $0.number == want.number } }) else {
+                return nil
+            }
+            let name = Names.spareDatabase(database, number: missing.number)
+            if try databaseExists(name) { throw OdbError.nameTaken(database: name) }
+            try spareRecords.claim(missing.number, as: name)
+            return (missing.number, missing.source, name)
+        }
+    }
+
+    /// Copies a revision into its spare (leaving a tenth of the disk free), restores its recorded
+    /// properties, then marks it ready, unless the revision went away meanwhile.
+    private func build(_ name: String, of number: Int, from source: String) throws {
+        let reserve = control.storage().totalBytes().map { $0 / 10 } ?? 0
+        // A revision is frozen, so the copy's size is the size measured before it.
+        let size = try copy(from: source, to: name, frozen: false, reserve: reserve).size
+        try reached(.spareCopied)
+        if let recorded = try records.record(number)?.properties { try restore(recorded, on: name) }
+        // Not under the repository lock: a revert may be holding it while it waits for this spare.
+        // A purge that dropped the revision meanwhile also deleted the row: then the copy is listed
+        // as discarded before it is dropped, like any other.
+        if try spareRecords.markReady(name, size: size) {
+            events(.builtSpare(number: number, database: name))
+        } else {
+            try discarded.add(name)
+            try dropDiscarded(name)
+        }
+    }
+
+    /// Forgets a spare and drops it: moved to the discarded list first, in one statement, so
+    /// that no spare row ever names a database that is gone.
+    func dropSpare(number: Int, name: String) throws {
+        try spareRecords.discard(named: name)
+        try dropDiscarded(name)
+        events(.droppedSpare(number: number, database: name))
+    }
+}

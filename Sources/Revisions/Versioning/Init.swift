@@ -1,0 +1,62 @@
+/// Starting to track a database, and undoing that.
+extension Repository {
+    /// Starts tracking the database at revision 1, parent 0. Already tracked: changes nothing.
+    /// Missing: an error, unless `create`; then it is made empty, journaled so that a kill between
+    /// recording and creating it leaves no tracked database without its database.
+    func track(create: Bool) throws -> InitOutcome {
+        try Names.validateDatabase(database)
+        if database == control.name {
+            throw OdbError.invalidDatabaseName(database, reason: .controlDatabase)
+        }
+        if ["template0", "template1"].contains(database) {
+            throw OdbError.invalidDatabaseName(database, reason: .template)
+        }
+        if try RevisionRecords.mentions(database, on: connection) || Journal.mentions(database, on: connection)
+            || SpareRecords.mentions(database, on: connection) || DiscardedList.mentions(database, on: connection)
+        {
+            throw OdbError.invalidDatabaseName(database, reason: .madeByOdb)
+        }
+        return try control.withLock(on: database, timeout: options.lockTimeout, events: events) {
+            if try tracking.state() != nil { try finishInterrupted() }
+            if let state = try tracking.state() {
+                return InitOutcome(
+                    database: database, created: false, alreadyTracked: true, revision: state.revision, parent: state.parent)
+            }
+            guard try !databaseExists(database) else {
+                try tracking.insert()
+                return InitOutcome(database: database, created: false, alreadyTracked: false, revision: 1, parent: 0)
+            }
+            guard create else { throw OdbError.databaseMissing(database: database) }
+            try connection.transaction {
+                try tracking.insert()
+                try journal.record(
+                    .init(kind: .initialize, number: 0, made: database, replaced: nil, allowConnections: true))
+            }
+            var created = false
+            do {
+                try reached(.initRecorded)
+                try connection.query("CREATE DATABASE \(identifier: database)")
+                created = true
+            } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
+                try tracking.delete()
+                throw OdbError.notPermitted(.createDatabase(database), reason: error.message)
+            } catch SQLState.duplicateDatabase {
+                // Made by someone else meanwhile: track it as it is.
+            }
+            try reached(.initCreated)
+            try journal.clear()
+            return InitOutcome(database: database, created: created, alreadyTracked: false, revision: 1, parent: 0)
+        }
+    }
+
+    /// Recovers an interrupted `init --create`: tracking was recorded before the database was
+    /// created, so it is kept if the database exists and forgotten if not.
+    func recoverInit() throws -> Recovered.Outcome {
+        if try databaseExists(database) {
+            try journal.clear()
+            return .completed
+        }
+        try tracking.delete()
+        return .rolledBack
+    }
+}

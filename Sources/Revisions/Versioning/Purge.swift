@@ -1,0 +1,45 @@
+/// Purging: dropping revision databases to free space, keeping the history readable.
+extension Repository {
+    /// The revisions a purge would drop: all that still have a database, or only untagged ones.
+    public func purgePlan(_ mode: PurgeMode) throws -> PurgePlan {
+        let rows = try connection.query(
+            """
+            SELECT r.number, coalesce(r.size, 0) AS size FROM odb.revisions r
+            WHERE r.database = \(database) AND r.dbname IS NOT NULL
+              AND (\(mode == .all) OR NOT EXISTS (SELECT 1 FROM odb.tags t WHERE t.database = r.database AND t.number = r.number))
+            ORDER BY r.number
+            """)
+        return PurgePlan(
+            database: database, mode: mode, revisions: try rows.map { try $0.int("number") },
+            size: try rows.reduce(0) { $0 + (try $1.int64("size")) })
+    }
+
+    /// Drops the revision databases of a plan that the plan's rule still selects (a revision
+    /// tagged since the plan was made is kept). The history keeps their numbers, parents, messages
+    /// and tags, so `odb log` still reads the same.
+    ///
+    /// Under the lock, in one transaction, the revisions are forgotten and their databases (and
+    /// their spares) listed as discarded; the drops come after, off the lock, so that other
+    /// commands need not wait for them. Killed in between, the next odb drops the rest: no
+    /// revision ever names a database that is gone.
+    public func purge(_ plan: PurgePlan) throws -> [Int] {
+        let forgotten: [(number: Int, name: String)] = try changing { state in
+            if state.protected { throw OdbError.protected(database: database) }
+            let selected = Set(try purgePlan(plan.mode).revisions)
+            return try connection.transaction {
+                var forgotten: [(Int, String)] = []
+                for number in plan.revisions where selected.contains(number) {
+                    guard let name = try records.forgetDatabase(of: number) else { continue }
+                    try spareRecords.discard(revision: number)
+                    try discarded.add(name)
+                    forgotten.append((number, name))
+                }
+                return forgotten
+            }
+        }
+        try reached(.purgeForgotten)
+        try dropDiscarded()
+        for (number, name) in forgotten { events(.droppedRevision(number: number, database: name)) }
+        return forgotten.map(\.number)
+    }
+}

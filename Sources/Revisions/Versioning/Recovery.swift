@@ -1,0 +1,72 @@
+/// Finishing or undoing what an interrupted odb left: the working database exists afterwards,
+/// whole, connections are allowed again as they were, and no half-made database is left.
+///
+/// Three ways in: every command starts with `recoverAbandoned()`, which never waits; every change
+/// starts with `finishInterrupted()`, under its lock; `odb recover` runs `recover()`, which also
+/// drops the leftovers.
+extension Repository {
+    /// Repairs what an odb that is gone left, if no odb is at work on this database: one query
+    /// when there is nothing to do, and it never waits for an odb that is still working. Fails
+    /// when the database is not tracked.
+    @discardableResult
+    public func recoverAbandoned() throws -> Recovered? {
+        let row = try connection.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM odb.databases WHERE name = \(database)) AS tracked,
+                   EXISTS (SELECT 1 FROM odb.operations WHERE database = \(database))
+                   OR EXISTS (SELECT 1 FROM odb.spares WHERE database = \(database) AND NOT ready) AS pending
+            """
+        ).first
+        guard try row?.bool("tracked") == true else { throw OdbError.notTracked(database: database) }
+        guard try row?.bool("pending") == true, try control.tryLock(.database, on: database) else { return nil }
+        defer { control.unlock(.database, on: database) }
+        return try finishInterrupted()
+    }
+
+    /// `odb recover`: waits for any odb at work, finishes or undoes what an interrupted one left,
+    /// and drops the databases waiting to be dropped.
+    public func recover() throws -> RecoveryReport {
+        let recovered = try changing { _ in try finishInterrupted() }
+        return RecoveryReport(recovered: recovered, dropped: try dropDiscarded())
+    }
+
+    /// Under the lock: discards spares a dead worker left half-built, then finishes or undoes the
+    /// journal's operation, each kind by the code that owns it.
+    @discardableResult
+    func finishInterrupted() throws -> Recovered? {
+        try spareRecords.discardAbandoned()
+        guard let entry = try journal.entry() else { return nil }
+        let outcome: Recovered.Outcome
+        switch entry.kind {
+        case .initialize:
+            outcome = try recoverInit()
+        case .commit, .revert, .swap, .restore, .migrate:
+            try rollBack(entry)
+            outcome = .rolledBack
+        }
+        let recovered = Recovered(operation: entry.kind.operation, number: entry.number, outcome: outcome)
+        events(.recovered(database: database, recovered))
+        return recovered
+    }
+}
+
+/// An interrupted operation that odb finished or undid.
+public struct Recovered: Codable, Sendable, Equatable {
+    public enum Outcome: String, Codable, Sendable {
+        case completed
+        case rolledBack = "rolled back"
+    }
+
+    /// init, commit, revert, restore or migrate.
+    public let operation: String
+    /// The revision it was about (0 for init).
+    public let number: Int
+    public let outcome: Outcome
+}
+
+/// What `odb recover` did.
+public struct RecoveryReport: Codable, Sendable, Equatable {
+    public let recovered: Recovered?
+    /// The leftover databases it dropped.
+    public let dropped: [String]
+}
