@@ -23,46 +23,4 @@ extension ODB {
             }
         }
     }
-
-    struct Revert: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Put a revision back into the working database (default: its parent).",
-            discussion: "The working database keeps its name and its revision number; its parent becomes REV.")
-
-        @Argument(help: "A revision number, a tag, or 'tip'.")
-        var revision: String?
-
-        @OptionGroup var change: ChangeOptions
-
-        @OptionGroup(title: "Connection") var connection: ConnectionOptions
-        @OptionGroup(title: "Output") var output: OutputOptions
-
-        func run() async throws {
-            try await failing {
-                let target = try revision.map(RevisionArgument.init(parsing:))
-                let outcome = try await change.run(connection, output) { try await $0.revert(to: target) }
-                try output.emit(outcome) {
-                    "Reverted to revision \(outcome.parent), now at revision \(outcome.revision)"
-                }
-            }
-        }
-    }
-
-    struct Recover: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Finish or undo what an interrupted odb left behind (every command also does this first).")
-
-        @OptionGroup(title: "Connection") var connection: ConnectionOptions
-        @OptionGroup(title: "Output") var output: OutputOptions
-
-        func run() async throws {
-            try await failing {
-                let repository = try await connection.open().repository(connection.database, events: { _ in })
-                let outcome = try await repository.recover()
-                try output.emit(["recovered": outcome]) {
-                    outcome.map { "Recovered: \($0)" } ?? "Nothing to recover"
-                }
-            }
-        }
-    }
 }

@@ -32,28 +32,4 @@ extension ODB {
             }
         }
     }
-
-    struct Protect: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Guard a database: revert and purge refuse to touch it until --off.",
-            discussion: "Commits still work, so a protected database can be snapshotted but never overwritten by odb.")
-
-        @Flag(help: "Lift the protection.")
-        var off = false
-
-        @OptionGroup(title: "Connection") var connection: ConnectionOptions
-        @OptionGroup(title: "Output") var output: OutputOptions
-
-        func run() async throws {
-            try await failing {
-                let repository = try await connection.open().repository(connection.database, events: output.report)
-                try await repository.protect(!off)
-                try output.emit(["database": repository.database, "protected": off ? "false" : "true"]) {
-                    off
-                        ? "\(repository.database) is no longer protected"
-                        : "\(repository.database) is protected: revert and purge will refuse"
-                }
-            }
-        }
-    }
 }

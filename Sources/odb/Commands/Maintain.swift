@@ -1,0 +1,25 @@
+import ArgumentParser
+import Revisions
+
+extension ODB {
+    struct Maintain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Drop the databases reverts replaced and build the spares now.",
+            discussion: "odb runs this in the background after commit and revert; it returns at once if another is at it.")
+
+        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            try await failing {
+                let repository = try await connection.open().repository(connection.database, events: output.report)
+                let report = try await repository.maintain()
+                try output.emit(report) {
+                    guard report.ran else { return "another odb is already tidying \(repository.database)" }
+                    return
+                        "built \(report.built.count) spare\(report.built.count == 1 ? "" : "s"), dropped \(report.dropped.count) database\(report.dropped.count == 1 ? "" : "s")"
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Revisions
+
+/// Runs a command's body, turning odb's errors into one line on stderr and exit status 1.
+func failing(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as OdbError {
+        throw fail(error.description)
+    } catch let error as PostgresError {
+        throw fail(OdbError(lostConnection: error)?.description ?? error.description)
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        throw fail(String(describing: error))
+    }
+}
+
+func fail(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("odb: \(oneLine(message))\n".utf8))
+    return ExitCode.failure
+}
+
+/// An error message as one line: control characters a user typed (newlines, escape sequences)
+/// are shown escaped, so they can neither split the line nor drive the terminal.
+func oneLine(_ message: String) -> String {
+    var line = ""
+    for scalar in message.unicodeScalars {
+        if scalar.properties.generalCategory == .control {
+            line += scalar.escaped(asASCII: true)
+        } else {
+            line.unicodeScalars.append(scalar)
+        }
+    }
+    return line
+}
