@@ -20,7 +20,7 @@ func failing(_ body: () async throws -> Void) async throws {
 }
 
 func fail(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data("odb: \(oneLine(message))\n".utf8))
+    ProgressLine.standardError.print("odb: \(oneLine(message))")
     return ExitCode.failure
 }
 

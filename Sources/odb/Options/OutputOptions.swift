@@ -50,8 +50,7 @@ struct OutputOptions: ParsableArguments {
             guard verbose, let text = Self.detail(event) else { return }
             line = text
         }
-        ProgressLine.standardError.clear()
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        ProgressLine.standardError.print(line)
     }
 
     /// What `-v` adds.

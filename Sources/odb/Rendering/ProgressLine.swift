@@ -1,13 +1,28 @@
 import Foundation
 import Revisions
+import Synchronization
 
 /// The one line of progress a long copy shows on a terminal, redrawn in place and cleared before
 /// anything else is printed. Silent when stderr is not a terminal.
-final class ProgressLine: @unchecked Sendable {
-    static let standardError = ProgressLine()
-    private let isTerminal = isatty(STDERR_FILENO) == 1
-    private var shown = false
+///
+/// A copy reports its progress while odb may report other events or fail: whether the line is
+/// shown and every write to stderr go under one lock, so a redraw never lands inside another line.
+final class ProgressLine: Sendable {
+    static let standardError = ProgressLine(isTerminal: isatty(STDERR_FILENO) == 1) {
+        FileHandle.standardError.write(Data($0.utf8))
+    }
 
+    private let isTerminal: Bool
+    private let write: @Sendable (String) -> Void
+    private let shown = Mutex(false)
+
+    /// A progress line on `write`, which receives the text as it should appear on stderr.
+    init(isTerminal: Bool, write: @escaping @Sendable (String) -> Void) {
+        self.isTerminal = isTerminal
+        self.write = write
+    }
+
+    /// Redraws the line, once the copy has taken half a second.
     func show(_ progress: CopyProgress) {
         guard isTerminal, progress.elapsed >= .milliseconds(500) else { return }
         let seconds = Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
@@ -18,13 +33,17 @@ final class ProgressLine: @unchecked Sendable {
             text += "\(formatBytes(progress.total)), "
         }
         text += String(format: "%.1f s", seconds)
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
-        shown = true
+        shown.withLock { shown in
+            write("\r\u{1B}[K" + text)
+            shown = true
+        }
     }
 
-    func clear() {
-        guard shown else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-        shown = false
+    /// Writes `line` and a newline, clearing the progress line first when it is shown.
+    func print(_ line: String) {
+        shown.withLock { shown in
+            write((shown ? "\r\u{1B}[K" : "") + line + "\n")
+            shown = false
+        }
     }
 }
