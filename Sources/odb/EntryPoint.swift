@@ -15,9 +15,7 @@ extension ODB {
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }
-            let message =
-                self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid arguments"
-            FileHandle.standardError.write(Data("odb: \(oneLine(message)) (see 'odb help')\n".utf8))
+            ProgressLine.standardError.print(Text.usageError(message(for: error)))
             Foundation.exit(code.rawValue)
         }
     }

@@ -17,9 +17,7 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let outcome = try await change.run(connection, output) { try await $0.commit(message: message) }
-                try output.emit(outcome) {
-                    "Committed revision \(outcome.committed), now at revision \(outcome.revision)"
-                }
+                try output.emit(.committed(outcome))
             }
         }
     }

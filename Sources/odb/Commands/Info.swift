@@ -11,26 +11,7 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let info = try await connection.open().repository(connection.database).info()
-                try output.emit(info) {
-                    var lines = [
-                        "database : \(info.database)",
-                        "server   : \(info.server)",
-                        "revision : \(info.revision) (parent: \(info.parent), tip: \(info.tip))",
-                    ]
-                    if !info.parentTags.isEmpty { lines.append("tags     : \(info.parentTags.joined(separator: ", "))") }
-                    lines.append(
-                        "size     : \(formatBytes(info.size)), \(info.revisions) revision database\(info.revisions == 1 ? "" : "s") \(formatBytes(info.revisionsSize))"
-                    )
-                    if !info.spares.isEmpty {
-                        lines.append(
-                            "spares   : revision\(info.spares.count == 1 ? "" : "s") \(info.spares.map(String.init).joined(separator: ", ")) (\(formatBytes(info.sparesSize)))"
-                        )
-                    }
-                    if info.discardedSize > 0 {
-                        lines.append("to drop  : \(formatBytes(info.discardedSize)) replaced by reverts")
-                    }
-                    return lines.joined(separator: "\n")
-                }
+                try output.emit(.info(info))
             }
         }
     }

@@ -22,13 +22,7 @@ extension ODB {
                 options.createControlDatabase = true
                 let workspace = try await Workspace.open(options)
                 let outcome = try await workspace.track(name, create: create ?? (workspace.server.cluster != nil))
-                try output.emit(outcome) {
-                    if outcome.alreadyTracked {
-                        return "\(name) is already tracked, at revision \(outcome.revision) (parent: \(outcome.parent))"
-                    }
-                    return (outcome.created ? "Created and now tracking \(name)" : "Now tracking \(name)")
-                        + ", at revision \(outcome.revision)"
-                }
+                try output.emit(.tracking(outcome))
             }
         }
     }

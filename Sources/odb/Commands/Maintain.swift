@@ -14,11 +14,7 @@ extension ODB {
             try await failing {
                 let repository = try await connection.open().repository(connection.database, events: output.report)
                 let report = try await repository.maintain()
-                try output.emit(report) {
-                    guard report.ran else { return "another odb is already tidying \(repository.database)" }
-                    return
-                        "built \(report.built.count) spare\(report.built.count == 1 ? "" : "s"), dropped \(report.dropped.count) database\(report.dropped.count == 1 ? "" : "s")"
-                }
+                try output.emit(.maintenance(report, of: repository.database))
             }
         }
     }

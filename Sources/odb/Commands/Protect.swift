@@ -17,11 +17,7 @@ extension ODB {
             try await failing {
                 let repository = try await connection.open().repository(connection.database, events: output.report)
                 try await repository.protect(!off)
-                try output.emit(["database": repository.database, "protected": off ? "false" : "true"]) {
-                    off
-                        ? "\(repository.database) is no longer protected"
-                        : "\(repository.database) is protected: revert and purge will refuse"
-                }
+                try output.emit(.protection(of: repository.database, on: !off))
             }
         }
     }

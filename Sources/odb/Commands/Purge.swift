@@ -21,16 +21,14 @@ extension ODB {
                 let repository = try await connection.open().repository(connection.database, events: output.report)
                 let plan = try repository.purgePlan(mode)
                 if plan.revisions.isEmpty {
-                    try output.emit(plan) { "Nothing to purge" }
+                    try output.emit(.nothingToPurge(plan))
                     return
                 }
                 if !yes {
                     guard isatty(STDIN_FILENO) == 1 else {
                         throw OdbError.confirmationRequired("dropping \(plan.revisions.count) revision databases")
                     }
-                    print(
-                        "This drops \(plan.revisions.count) revision databases of \(plan.database) (\(formatBytes(plan.size))): "
-                            + plan.revisions.map(String.init).joined(separator: ", "))
+                    print(Text.purgeQuestion(plan))
                     print("Confirm? [y/N] ", terminator: "")
                     guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
                         print("Nothing purged")
@@ -38,9 +36,7 @@ extension ODB {
                     }
                 }
                 let dropped = try await repository.purge(plan)
-                try output.emit(["purged": dropped]) {
-                    "Purged \(dropped.count) revision database\(dropped.count == 1 ? "" : "s") (\(formatBytes(plan.size)))"
-                }
+                try output.emit(.purged(dropped, plan: plan))
             }
         }
     }

@@ -13,9 +13,7 @@ extension ODB {
             try await failing {
                 let repository = try await connection.open().repository(connection.database, events: { _ in })
                 let outcome = try await repository.recover()
-                try output.emit(["recovered": outcome]) {
-                    outcome.map { "Recovered: \($0)" } ?? "Nothing to recover"
-                }
+                try output.emit(.recovered(outcome))
             }
         }
     }

@@ -19,9 +19,7 @@ extension ODB {
             try await failing {
                 let target = try revision.map(RevisionArgument.init(parsing:))
                 let outcome = try await change.run(connection, output) { try await $0.revert(to: target) }
-                try output.emit(outcome) {
-                    "Reverted to revision \(outcome.parent), now at revision \(outcome.revision)"
-                }
+                try output.emit(.reverted(outcome))
             }
         }
     }

@@ -13,14 +13,7 @@ extension ODB.ServerCommand {
             try await failing {
                 let (cluster, programs) = try await embedded(connection, tcp: tcp)
                 let outcome = try await cluster.start(programs: programs)
-                switch outcome {
-                case .started(let port):
-                    try output.emit(["started": port]) {
-                        "Started the embedded cluster in \(cluster.directory), port \(port)"
-                    }
-                case .alreadyRunning(let port):
-                    try output.emit(["running": port]) { "The embedded cluster is already running, port \(port)" }
-                }
+                try output.emit(.started(outcome, in: cluster.directory))
             }
         }
     }

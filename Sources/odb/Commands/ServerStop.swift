@@ -11,9 +11,7 @@ extension ODB.ServerCommand {
             try await failing {
                 let (cluster, programs) = try await embedded(connection)
                 let outcome = try await cluster.stop(programs: programs)
-                try output.emit(["stopped": outcome == .stopped]) {
-                    outcome == .stopped ? "Stopped the embedded cluster" : "The embedded cluster was not running"
-                }
+                try output.emit(.stopped(outcome))
             }
         }
     }

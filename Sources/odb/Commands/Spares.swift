@@ -25,14 +25,7 @@ extension ODB {
                     policy = try await repository.keepSpares(keep)
                     if backgroundWork { try workspace.startMaintenance(of: repository.database) }
                 }
-                try output.emit(policy) {
-                    var lines = ["keeping \(policy.keep) spare\(policy.keep == 1 ? "" : "s") for \(policy.database)"]
-                    for spare in policy.spares {
-                        let state = spare.ready ? spare.size.map(formatBytes) ?? "ready" : "being built"
-                        lines.append("  revision \(spare.number)  \(spare.database)  \(state)")
-                    }
-                    return lines.joined(separator: "\n")
-                }
+                try output.emit(.spares(policy))
             }
         }
     }

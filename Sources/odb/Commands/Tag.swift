@@ -31,10 +31,10 @@ extension ODB {
                 let repository = try await server.open().repository(database, events: output.report)
                 if delete {
                     let tag = try await repository.deleteTag(name)
-                    try output.emit(tag) { "Deleted tag \(tag.name) (revision \(tag.revision))" }
+                    try output.emit(.deleted(tag))
                 } else {
                     let tag = try await repository.tag(name, revision: target)
-                    try output.emit(tag) { "Tagged revision \(tag.revision) as \(tag.name)" }
+                    try output.emit(.tagged(tag))
                 }
             }
         }

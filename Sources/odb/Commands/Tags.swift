@@ -11,9 +11,7 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let tags = try await connection.open().repository(connection.database).tags()
-                try output.emit(tags) {
-                    tags.isEmpty ? "no tags" : tags.map { "\($0.name)\t\($0.revision)" }.joined(separator: "\n")
-                }
+                try output.emit(.tags(tags))
             }
         }
     }

@@ -25,14 +25,7 @@ final class ProgressLine: Sendable {
     /// Redraws the line, once the copy has taken half a second.
     func show(_ progress: CopyProgress) {
         guard isTerminal, progress.elapsed >= .milliseconds(500) else { return }
-        let seconds = Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
-        var text = "copying \(progress.source) → \(progress.target): "
-        if let done = progress.done, progress.total > 0 {
-            text += "\(formatBytes(done)) of \(formatBytes(progress.total)) (\(min(100, done * 100 / progress.total))%), "
-        } else {
-            text += "\(formatBytes(progress.total)), "
-        }
-        text += String(format: "%.1f s", seconds)
+        let text = Text.progress(progress)
         shown.withLock { shown in
             write("\r\u{1B}[K" + text)
             shown = true
