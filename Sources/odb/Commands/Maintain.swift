@@ -12,7 +12,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.open().repository(connection.database, events: output.report)
+                let repository = try await connection.repository(reporting: output)
                 let report = try await repository.maintain()
                 try output.emit(.maintenance(report, of: repository.database))
             }

@@ -15,7 +15,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.open().repository(connection.database, events: output.report)
+                let repository = try await connection.repository(reporting: output)
                 try await repository.protect(!off)
                 try output.emit(.protection(of: repository.database, on: !off))
             }

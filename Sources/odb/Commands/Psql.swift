@@ -15,7 +15,7 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let programs = try await PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment)
-                let (server, base, tracked) = try await startedServer(connection, programs: programs)
+                let (server, base, tracked) = try await connection.startedServer(programs: programs)
                 let (conninfo, password) = server.conninfo(base, database: tracked ?? "postgres")
                 let psql = (try? programs.path(of: "psql")) ?? "/usr/bin/psql"
                 if let password { setenv("PGPASSWORD", password, 1) }

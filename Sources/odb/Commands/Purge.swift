@@ -18,7 +18,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.open().repository(connection.database, events: output.report)
+                let repository = try await connection.repository(reporting: output)
                 let plan = try repository.purgePlan(mode)
                 if plan.revisions.isEmpty {
                     try output.emit(.nothingToPurge(plan))

@@ -11,7 +11,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.open().repository(connection.database, events: { _ in })
+                let repository = try await connection.repository()
                 let outcome = try await repository.recover()
                 try output.emit(.recovered(outcome))
             }

@@ -10,9 +10,7 @@ extension ODB.ServerCommand {
 
         func run() async throws {
             try await failing {
-                let server = try chooseServer(connection)
-                guard let cluster = server.cluster else { throw notEmbedded(server) }
-                print(cluster.logTail(lines: lines))
+                print(try connection.embeddedCluster().logTail(lines: lines))
             }
         }
     }

@@ -11,7 +11,7 @@ extension ODB.ServerCommand {
 
         func run() async throws {
             try await failing {
-                let (cluster, programs) = try await embedded(connection, tcp: tcp)
+                let (cluster, programs) = try await connection.embedded(tcp: tcp)
                 let outcome = try await cluster.start(programs: programs)
                 try output.emit(.started(outcome, in: cluster.directory))
             }

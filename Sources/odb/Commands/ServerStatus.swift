@@ -9,7 +9,7 @@ extension ODB.ServerCommand {
 
         func run() async throws {
             try await failing {
-                let server = try chooseServer(connection)
+                let server = try connection.chooseServer()
                 let status = server.cluster?.status()
                 let answering = server.cluster == nil && Connection.ping(conninfo: server.conninfo)
                 try output.emit(.serverStatus(server, status: status, answering: answering))

@@ -9,7 +9,7 @@ extension ODB.ServerCommand {
 
         func run() async throws {
             try await failing {
-                let (cluster, programs) = try await embedded(connection)
+                let (cluster, programs) = try await connection.embedded()
                 let outcome = try await cluster.stop(programs: programs)
                 try output.emit(.stopped(outcome))
             }

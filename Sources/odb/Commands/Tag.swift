@@ -28,7 +28,7 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let target = try revision.map(RevisionArgument.init(parsing:))
-                let repository = try await server.open().repository(database, events: output.report)
+                let repository = try await server.repository(database, reporting: output)
                 if delete {
                     let tag = try await repository.deleteTag(name)
                     try output.emit(.deleted(tag))

@@ -10,7 +10,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let (server, base, tracked) = try await startedServer(connection)
+                let (server, base, tracked) = try await connection.startedServer()
                 guard let database = tracked else { throw OdbError.noCurrentDatabase }
                 print(server.url(base, database: database))
             }

@@ -11,34 +11,47 @@ struct ConnectionOptions: ParsableArguments {
 
     var workspaceOptions: Workspace.Options { server.workspaceOptions }
     func open() async throws -> Workspace { try await server.open() }
+
+    /// The tracked database (`-d`, else the project's current one), its events reported through
+    /// `output` (none without).
+    func repository(reporting output: OutputOptions? = nil) async throws -> Repository {
+        try await server.repository(database, reporting: output)
+    }
 }
 
-func chooseServer(_ connection: ConnectionOptions, tcp: Bool = false) throws -> Server {
-    var options = connection.workspaceOptions
-    options.cluster.tcp = tcp
-    return try Server.choose(
-        url: options.url, environment: options.environment,
-        project: Project.findOrNew(from: options.directory), settings: options.cluster)
-}
+extension ConnectionOptions {
+    /// The server odb works against, by `Server.choose`'s rules; the embedded cluster is not started.
+    func chooseServer(tcp: Bool = false) throws -> Server {
+        var options = workspaceOptions
+        options.cluster.tcp = tcp
+        return try Server.choose(
+            url: options.url, environment: options.environment,
+            project: Project.findOrNew(from: options.directory), settings: options.cluster)
+    }
 
-/// The chosen server, started if it is the embedded cluster, its conninfo, and the database the
-/// command names (`-d`, else the project's current one, if any).
-func startedServer(
-    _ connection: ConnectionOptions, programs: PostgresPrograms? = nil
-) async throws -> (server: Server, conninfo: String, database: String?) {
-    let server = try chooseServer(connection)
-    let environment = ProcessInfo.processInfo.environment
-    let conninfo = try await Workspace.connectionString(for: server, environment: environment, programs: programs)
-    let project = Project.findOrNew(from: connection.workspaceOptions.directory)
-    return (server, conninfo, connection.database ?? project.currentDatabase)
-}
+    /// The chosen server, started if it is the embedded cluster, its conninfo, and the database the
+    /// command names (`-d`, else the project's current one, if any).
+    func startedServer(programs: PostgresPrograms? = nil) async throws -> (server: Server, conninfo: String, database: String?) {
+        let server = try chooseServer()
+        let environment = ProcessInfo.processInfo.environment
+        let conninfo = try await Workspace.connectionString(for: server, environment: environment, programs: programs)
+        let project = Project.findOrNew(from: workspaceOptions.directory)
+        return (server, conninfo, database ?? project.currentDatabase)
+    }
 
-func embedded(_ connection: ConnectionOptions, tcp: Bool = false) async throws -> (EmbeddedCluster, PostgresPrograms) {
-    let server = try chooseServer(connection, tcp: tcp)
-    guard let cluster = server.cluster else { throw notEmbedded(server) }
-    return (cluster, try await PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment))
-}
+    /// The project's embedded cluster; a command that runs it fails with one line when odb uses
+    /// another server.
+    func embeddedCluster(tcp: Bool = false) throws -> EmbeddedCluster {
+        let server = try chooseServer(tcp: tcp)
+        guard let cluster = server.cluster else {
+            throw fail("odb runs only its embedded cluster; \(server.display) is run by someone else")
+        }
+        return cluster
+    }
 
-func notEmbedded(_ server: Server) -> ExitCode {
-    fail("odb runs only its embedded cluster; \(server.display) is run by someone else")
+    /// The embedded cluster and the PostgreSQL programs that run it.
+    func embedded(tcp: Bool = false) async throws -> (EmbeddedCluster, PostgresPrograms) {
+        let cluster = try embeddedCluster(tcp: tcp)
+        return (cluster, try await PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment))
+    }
 }

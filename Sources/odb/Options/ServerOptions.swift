@@ -19,4 +19,10 @@ struct ServerOptions: ParsableArguments {
     func open() async throws -> Workspace {
         try await Workspace.open(workspaceOptions)
     }
+
+    /// The tracked database `database` (nil: the project's current one), its events reported
+    /// through `output` (none without).
+    func repository(_ database: String?, reporting output: OutputOptions? = nil) async throws -> Repository {
+        try await open().repository(database, events: output?.report ?? { _ in })
+    }
 }
