@@ -34,6 +34,18 @@ import Testing
             ])
     }
 
+    /// A finished copy clears its line, so that the command's answer starts a line of its own.
+    @Test func clearedOnlyWhenShown() {
+        let sink = Sink()
+        let line = ProgressLine(isTerminal: true, write: sink.write)
+        line.clear()
+        line.show(progress(after: .seconds(1)))
+        line.clear()
+        line.clear()
+        line.print("done")
+        #expect(sink.all == [Self.clear + "copying a → b: 512 B of 1.0 kB (50%), 1.0 s", Self.clear, "done\n"])
+    }
+
     @Test func silentOffATerminal() {
         let sink = Sink()
         let line = ProgressLine(isTerminal: false, write: sink.write)

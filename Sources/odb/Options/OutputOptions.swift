@@ -29,6 +29,9 @@ struct OutputOptions: ParsableArguments {
             ProgressLine.standardError.show(progress)
         } else if let line = Text.event(event, verbose: verbose) {
             ProgressLine.standardError.print(line)
+        } else if case .copied = event {
+            // The copy is over: its progress line goes, whether or not -v reports the copy.
+            ProgressLine.standardError.clear()
         }
     }
 }

@@ -32,6 +32,14 @@ final class ProgressLine: Sendable {
         }
     }
 
+    /// Clears the line, when it is shown.
+    func clear() {
+        shown.withLock { shown in
+            if shown { write("\r\u{1B}[K") }
+            shown = false
+        }
+    }
+
     /// Writes `line` and a newline, clearing the progress line first when it is shown.
     func print(_ line: String) {
         shown.withLock { shown in
