@@ -41,6 +41,8 @@ let package = Package(
         .testTarget(
             name: "RevisionsTests",
             dependencies: ["Revisions", .product(name: "PropertyBased", package: "swift-property-based")]),
+        // The command line's renderers, text and JSON, on hand-made values: no server.
+        .testTarget(name: "odbTests", dependencies: ["odb", "Revisions"]),
         // Tests against real PostgreSQL clusters that the tests start themselves.
         .testTarget(
             name: "IntegrationTests",

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Revisions
 
 @main
@@ -16,25 +15,4 @@ struct ODB: AsyncParsableCommand {
             Spares.self, Maintain.self, Protect.self, Recover.self, ServerCommand.self, Psql.self, URL.self,
         ]
     )
-
-    /// Runs the command; a mistake on the command line gets one line, as odb's own errors do,
-    /// rather than the usage text (which `--help` shows).
-    static func main() async {
-        Interruption.shared.install()
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success || error is ExitCode { exit(withError: error) }
-            let message =
-                self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid arguments"
-            FileHandle.standardError.write(Data("odb: \(oneLine(message)) (see 'odb help')\n".utf8))
-            Foundation.exit(code.rawValue)
-        }
-    }
 }

@@ -69,4 +69,13 @@ public struct RecoveryReport: Codable, Sendable, Equatable {
     public let recovered: Recovered?
     /// The leftover databases it dropped.
     public let dropped: [String]
+
+    enum CodingKeys: CodingKey { case recovered, dropped }
+
+    /// `recovered` is `null` when there was nothing to recover, never a missing key.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(recovered, forKey: .recovered)
+        try container.encode(dropped, forKey: .dropped)
+    }
 }

@@ -22,37 +22,7 @@ extension ODB {
                 options.createControlDatabase = true
                 let workspace = try await Workspace.open(options)
                 let outcome = try workspace.track(name, create: create ?? (workspace.server.cluster != nil))
-                try output.emit(outcome) {
-                    if outcome.alreadyTracked {
-                        return "\(name) is already tracked, at revision \(outcome.revision) (parent: \(outcome.parent))"
-                    }
-                    return (outcome.created ? "Created and now tracking \(name)" : "Now tracking \(name)")
-                        + ", at revision \(outcome.revision)"
-                }
-            }
-        }
-    }
-
-    struct Protect: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Guard a database: revert and purge refuse to touch it until --off.",
-            discussion: "Commits still work, so a protected database can be snapshotted but never overwritten by odb.")
-
-        @Flag(help: "Lift the protection.")
-        var off = false
-
-        @OptionGroup(title: "Connection") var connection: ConnectionOptions
-        @OptionGroup(title: "Output") var output: OutputOptions
-
-        func run() async throws {
-            try await failing {
-                let (_, repository) = try await connection.repository(events: output.report)
-                try repository.protect(!off)
-                try output.emit(["database": repository.database, "protected": off ? "false" : "true"]) {
-                    off
-                        ? "\(repository.database) is no longer protected"
-                        : "\(repository.database) is protected: revert and purge will refuse"
-                }
+                try output.emit(.tracking(outcome))
             }
         }
     }

@@ -18,41 +18,13 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let (workspace, repository) = try await connection.repository(events: output.report)
+                let (workspace, repository) = try await connection.workspaceAndRepository(reporting: output)
                 var policy = try repository.sparePolicy()
                 if let keep {
                     policy = try repository.keepSpares(keep)
                     if backgroundWork { try workspace.startMaintenance(of: repository.database) }
                 }
-                try output.emit(policy) {
-                    var lines = ["keeping \(policy.keep) spare\(policy.keep == 1 ? "" : "s") for \(policy.database)"]
-                    for spare in policy.spares {
-                        let state = spare.ready ? spare.size.map(formatBytes) ?? "ready" : "being built"
-                        lines.append("  revision \(spare.number)  \(spare.database)  \(state)")
-                    }
-                    return lines.joined(separator: "\n")
-                }
-            }
-        }
-    }
-
-    struct Maintain: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Drop the databases reverts replaced and build the spares now.",
-            discussion: "odb runs this in the background after commit and revert; it returns at once if another is at it.")
-
-        @OptionGroup(title: "Connection") var connection: ConnectionOptions
-        @OptionGroup(title: "Output") var output: OutputOptions
-
-        func run() async throws {
-            try await failing {
-                let (_, repository) = try await connection.repository(events: output.report)
-                let report = try repository.maintain()
-                try output.emit(report) {
-                    guard report.ran else { return "another odb is already tidying \(repository.database)" }
-                    return
-                        "built \(report.built.count) spare\(report.built.count == 1 ? "" : "s"), dropped \(report.dropped.count) database\(report.dropped.count == 1 ? "" : "s")"
-                }
+                try output.emit(.spares(policy))
             }
         }
     }

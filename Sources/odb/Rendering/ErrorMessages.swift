@@ -81,7 +81,7 @@ extension OdbError {
         case .protected(let database):
             "'\(database)' is protected; run 'odb protect --off' first if you really mean it"
         case .notEnoughSpace(let source, let needed, let free, let path):
-            "not enough disk space to copy '\(source)': it needs about \(formatBytes(needed)) and \(path ?? "the server") has \(free > 0 ? formatBytes(free) : "none") free; purge old revisions ('odb purge') or free some space"
+            "not enough disk space to copy '\(source)': it needs about \(Text.bytes(needed)) and \(path ?? "the server") has \(free > 0 ? Text.bytes(free) : "none") free; purge old revisions ('odb purge') or free some space"
         case .copyFailed(let source, let target, let error):
             "could not copy '\(source)' to '\(target)': \(error.description)"
         }

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Revisions
+
+extension ODB {
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Drop revision databases to free space; the history stays readable.")
+
+        @Argument(help: "all: every revision database; keeptags: all but the tagged ones.")
+        var mode: PurgeMode
+
+        @Flag(name: .short, help: "Do not ask for confirmation (required without a terminal).")
+        var yes = false
+
+        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            try await failing {
+                let repository = try await connection.repository(reporting: output)
+                let plan = try repository.purgePlan(mode)
+                if plan.revisions.isEmpty {
+                    try output.emit(.nothingToPurge(plan))
+                    return
+                }
+                if !yes {
+                    guard isatty(STDIN_FILENO) == 1 else {
+                        throw OdbError.confirmationRequired("dropping \(plan.revisions.count) revision databases")
+                    }
+                    print(Text.purgeQuestion(plan))
+                    print("Confirm? [y/N] ", terminator: "")
+                    guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                        print("Nothing purged")
+                        return
+                    }
+                }
+                let dropped = try repository.purge(plan)
+                try output.emit(.purged(dropped, plan: plan))
+            }
+        }
+    }
+}
+
+extension PurgeMode: ExpressibleByArgument {}

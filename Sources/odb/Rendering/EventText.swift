@@ -1,0 +1,57 @@
+import Foundation
+import Revisions
+
+extension Text {
+    /// The line an event gets on stderr; nil for the progress of a copy, which `ProgressLine`
+    /// draws, and for the details only `verbose` (`-v`) shows.
+    static func event(_ event: Event, verbose: Bool) -> String? {
+        switch event {
+        case .waitingForLock(let database, let holder):
+            "waiting for another odb (\(holder.map(describeHolder) ?? "another session")) working on '\(database)'…"
+        case .endedSessions(let database, let sessions):
+            "ended \(count(sessions.count, "connection")) to '\(database)': "
+                + sessions.map(\.description).joined(separator: ", ")
+        case .recovered(let database, let recovered):
+            "an interrupted \(recovered.description) on '\(database)' was \(recovered.outcome.rawValue)"
+        case .copying:
+            nil
+        case .skippedSpare(let number, let reason):
+            "no spare for revision \(number): \(reason.message)"
+        case .rolesMissing(let database, let roles):
+            "the roles \(roles.joined(separator: ", ")) no longer exist: their ownership, grants and settings "
+                + "were not restored on \(database)"
+        default:
+            verbose ? detail(event) : nil
+        }
+    }
+
+    /// What `-v` adds.
+    private static func detail(_ event: Event) -> String? {
+        switch event {
+        case .droppedRevision(let number, let database): "dropped revision \(number) (\(database))"
+        case .copied(let report):
+            "copied '\(report.source)' to '\(report.target)' (\(bytes(report.size))) "
+                + "with \(report.strategy.rawValue.uppercased()) in \(String(format: "%.2f", report.seconds)) s: "
+                + report.reason
+        case .waitingForSpare(let number): "waiting for the spare of revision \(number), which is being built"
+        case .usedSpare(let number, let database): "swapped in the spare of revision \(number) (\(database)): a rename, no copy"
+        case .builtSpare(let number, let database): "built a spare of revision \(number) (\(database))"
+        case .droppedSpare(let number, let database): "dropped the spare of revision \(number) (\(database))"
+        case .droppedDiscarded(let database): "dropped the replaced database \(database)"
+        default: nil
+        }
+    }
+
+    /// A copy under way, for `ProgressLine`: bytes written of the total when odb can read the
+    /// server's files, and the time so far.
+    static func progress(_ progress: CopyProgress) -> String {
+        let seconds = Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
+        var text = "copying \(progress.source) → \(progress.target): "
+        if let done = progress.done, progress.total > 0 {
+            text += "\(bytes(done)) of \(bytes(progress.total)) (\(min(100, done * 100 / progress.total))%), "
+        } else {
+            text += "\(bytes(progress.total)), "
+        }
+        return text + String(format: "%.1f s", seconds)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Revisions
+
+extension Answer {
+    /// `odb info`: where the working database stands.
+    static func info(_ info: Info) -> Answer {
+        var lines = [
+            "database : \(info.database)",
+            "server   : \(info.server)",
+            "revision : \(info.revision) (parent: \(info.parent), tip: \(info.tip))",
+        ]
+        if !info.parentTags.isEmpty { lines.append("tags     : \(info.parentTags.joined(separator: ", "))") }
+        lines.append(
+            "size     : \(Text.bytes(info.size)), \(Text.count(info.revisions, "revision database")) "
+                + Text.bytes(info.revisionsSize))
+        if !info.spares.isEmpty {
+            lines.append(
+                "spares   : revision\(info.spares.count == 1 ? "" : "s") \(info.spares.map(String.init).joined(separator: ", ")) "
+                    + "(\(Text.bytes(info.sparesSize)))")
+        }
+        if info.discardedSize > 0 {
+            lines.append("to drop  : \(Text.bytes(info.discardedSize)) replaced by reverts")
+        }
+        return Answer(value: info, text: lines.joined(separator: "\n"))
+    }
+
+    /// `odb log`: the revisions, newest first, as a list or, with `graph`, as the DAG `hg log -G`
+    /// draws; `workingParent` is marked `@`.
+    static func log(_ revisions: [Revision], workingParent: Int, graph: Bool) -> Answer {
+        let text: String
+        if revisions.isEmpty {
+            text = "no revisions yet: 'odb commit' makes the first"
+        } else if graph {
+            text = Graph.render(revisions, workingParent: workingParent) {
+                [Text.revision($0, workingParent: workingParent, graph: true)]
+            }.joined(separator: "\n")
+        } else {
+            text = revisions.map { Text.revision($0, workingParent: workingParent, graph: false) }.joined(separator: "\n")
+        }
+        return Answer(value: revisions, text: text)
+    }
+}
+
+extension Text {
+    /// One revision in `odb log`: number (and `@` for the working database's parent, unless the
+    /// graph marks it), date and time in UTC to the minute, parent, author, size or `(purged)`,
+    /// tags, `(spare)`, and the message's first line.
+    static func revision(_ revision: Revision, workingParent: Int, graph: Bool) -> String {
+        var text = "\(revision.number)"
+        if !graph { text += revision.number == workingParent ? " @" : "  " }
+        text += "  \(revision.created.replacingOccurrences(of: "T", with: " ").dropLast(4))"
+        text += "  parent \(revision.parent)"
+        text += "  \(revision.author)"
+        if let size = revision.size, revision.database != nil {
+            text += "  \(Text.bytes(size))"
+        } else {
+            text += "  (purged)"
+        }
+        if !revision.tags.isEmpty { text += "  [\(revision.tags.joined(separator: ", "))]" }
+        if revision.spare { text += "  (spare)" }
+        if !revision.message.isEmpty { text += "  \(revision.message.split(whereSeparator: \.isNewline).first ?? "")" }
+        return text
+    }
+}

@@ -1,0 +1,69 @@
+import Revisions
+
+extension Answer {
+    /// `odb server start`; `directory` is the cluster's folder.
+    static func started(_ outcome: EmbeddedCluster.StartOutcome, in directory: String) -> Answer {
+        switch outcome {
+        case .started(let port):
+            Answer(value: ["started": port], text: "Started the embedded cluster in \(directory), port \(port)")
+        case .alreadyRunning(let port):
+            Answer(value: ["running": port], text: "The embedded cluster is already running, port \(port)")
+        }
+    }
+
+    /// `odb server stop`.
+    static func stopped(_ outcome: EmbeddedCluster.StopOutcome) -> Answer {
+        Answer(
+            value: ["stopped": outcome == .stopped],
+            text: outcome == .stopped ? "Stopped the embedded cluster" : "The embedded cluster was not running")
+    }
+
+    /// `odb server status`: which server odb chose and why, and whether it runs. `status` is the
+    /// embedded cluster's (nil for another server); `answering` whether another server answered.
+    static func serverStatus(_ server: Server, status: EmbeddedCluster.Status?, answering: Bool) -> Answer {
+        let report = ServerReport(server, status: status, answering: answering)
+        var lines = ["server : \(report.server)", "chosen : by \(report.source)"]
+        if let directory = report.directory {
+            if status == .notInitialized {
+                lines.append("status : not created yet (the first command that needs it creates it)")
+            } else {
+                lines.append("status : \(report.running ? "running, pid \(report.pid ?? 0)" : "stopped")")
+            }
+            lines.append("data   : \(directory)/data")
+            if let port = report.port { lines.append("socket : \(report.socket ?? ""), port \(port)") }
+        } else {
+            lines.append("status : \(report.running ? "answering" : "not answering")")
+        }
+        return Answer(value: report, text: lines.joined(separator: "\n"))
+    }
+}
+
+/// What `odb server status --json` prints; the cluster's fields only for the embedded cluster.
+struct ServerReport: Encodable, Equatable {
+    let source: String
+    let server: String
+    let running: Bool
+    let port: Int?
+    let pid: Int32?
+    let directory: String?
+    let socket: String?
+
+    init(_ server: Server, status: EmbeddedCluster.Status?, answering: Bool) {
+        source = server.source.rawValue
+        self.server = server.display
+        var port: Int?
+        var pid: Int32?
+        if case .running(let runningPid, let runningPort) = status { (pid, port) = (runningPid, runningPort) }
+        if case .stopped(let stoppedPort) = status { port = stoppedPort }
+        (self.port, self.pid) = (port, pid)
+        if let cluster = server.cluster {
+            running = pid != nil
+            directory = cluster.directory
+            socket = cluster.socketDirectory
+        } else {
+            running = answering
+            directory = nil
+            socket = nil
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Revisions
+
+extension Answer {
+    /// `odb spares`: the policy, then a line a spare with its size, or whether it is being built.
+    static func spares(_ policy: SparePolicy) -> Answer {
+        var lines = ["keeping \(Text.count(policy.keep, "spare")) for \(policy.database)"]
+        for spare in policy.spares {
+            let state = spare.ready ? spare.size.map(Text.bytes) ?? "ready" : "being built"
+            lines.append("  revision \(spare.number)  \(spare.database)  \(state)")
+        }
+        return Answer(value: policy, text: lines.joined(separator: "\n"))
+    }
+
+    /// `odb maintain` on `database`: what it did, or that another worker was at it.
+    static func maintenance(_ report: MaintenanceReport, of database: String) -> Answer {
+        let text =
+            report.ran
+            ? "built \(Text.count(report.built.count, "spare")), dropped \(Text.count(report.dropped.count, "database"))"
+            : "another odb is already tidying \(database)"
+        return Answer(value: report, text: text)
+    }
+}
