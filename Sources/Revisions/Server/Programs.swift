@@ -23,49 +23,6 @@ public struct ProgramResult: Sendable {
     }
 }
 
-/// A local user account, for running PostgreSQL's server programs as someone other than root.
-public struct SystemUser: Sendable, Equatable {
-    public let name: String
-    public let uid: uid_t
-    public let gid: gid_t
-
-    public static func named(_ name: String) -> SystemUser? {
-        guard let entry = getpwnam(name) else { return nil }
-        return SystemUser(name: name, uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
-    }
-
-    public static var isRoot: Bool { geteuid() == 0 }
-
-    /// The groups this user belongs to, for deciding what it may reach.
-    var groups: [gid_t] {
-        var count: Int32 = 64
-        var groups: [gid_t] = Array(repeating: 0, count: Int(count))
-        if getgrouplist(name, gid, &groups, &count) < 0 {
-            groups = Array(repeating: 0, count: Int(count))
-            _ = getgrouplist(name, gid, &groups, &count)
-        }
-        return Array(groups.prefix(Int(max(count, 0))))
-    }
-
-    /// Whether this user may walk down to `path`: execute permission on it and every folder above.
-    func canReach(_ path: String) -> Bool {
-        let groups = Set(groups)
-        var current = URL(fileURLWithPath: path).standardizedFileURL
-        while true {
-            var info = stat()
-            guard stat(current.path, &info) == 0 else { return false }
-            let mode = info.st_mode
-            let allowed =
-                if info.st_uid == uid { mode & S_IXUSR != 0 } else if groups.contains(info.st_gid) { mode & S_IXGRP != 0 } else {
-                    mode & S_IXOTH != 0
-                }
-            if !allowed { return false }
-            if current.path == "/" { return true }
-            current.deleteLastPathComponent()
-        }
-    }
-}
-
 /// Runs programs with argument arrays, never through a shell.
 enum Programs {
     static func run(
@@ -101,52 +58,6 @@ enum Programs {
             output: result.standardOutput,
             errorOutput: result.standardError
         )
-    }
-}
-
-/// PostgreSQL's own programs (`initdb`, `pg_ctl`, `psql`, …), found in one folder.
-public struct PostgresPrograms: Sendable {
-    public let binDirectory: String
-
-    /// `ODB_PG_BINDIR` when set, else `pg_config --bindir`, else the newest
-    /// `/usr/lib/postgresql/*/bin`, else the folder of `initdb` on `PATH`.
-    public static func locate(environment: [String: String]) async throws -> PostgresPrograms {
-        if let explicit = environment["ODB_PG_BINDIR"], !explicit.isEmpty {
-            return PostgresPrograms(binDirectory: explicit)
-        }
-        let path = environment["PATH"] ?? "/usr/bin:/bin"
-        if let pgConfig = findOnPath("pg_config", path: path),
-            let result = try? await Programs.run(pgConfig, ["--bindir"]), result.succeeded
-        {
-            let folder = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
-            if FileManager.default.isExecutableFile(atPath: folder + "/initdb") {
-                return PostgresPrograms(binDirectory: folder)
-            }
-        }
-        let debian = "/usr/lib/postgresql"
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: debian)) ?? []
-        if let newest = versions.compactMap(Int.init).sorted().last {
-            return PostgresPrograms(binDirectory: "\(debian)/\(newest)/bin")
-        }
-        if let initdb = findOnPath("initdb", path: path) {
-            return PostgresPrograms(binDirectory: URL(fileURLWithPath: initdb).deletingLastPathComponent().path)
-        }
-        throw OdbError.programMissing("initdb")
-    }
-
-    /// The full path of one program, or a clear error naming the package to install.
-    public func path(of program: String) throws -> String {
-        let candidate = binDirectory + "/" + program
-        guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            throw OdbError.programMissing(program)
-        }
-        return candidate
-    }
-
-    static func findOnPath(_ name: String, path: String) -> String? {
-        path.split(separator: ":").map { "\($0)/\(name)" }.first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
     }
 }
 
