@@ -11,8 +11,8 @@ public struct PostgresPrograms: Sendable {
             return PostgresPrograms(binDirectory: explicit)
         }
         let path = environment["PATH"] ?? "/usr/bin:/bin"
-        if let pgConfig = findOnPath("pg_config", path: path),
-            let result = try? await Programs.run(pgConfig, ["--bindir"]), result.succeeded
+        if let pgConfig = Program.find("pg_config", path: path),
+            let result = try? await Program(pgConfig, ["--bindir"], timeout: .seconds(30)).run()
         {
             let folder = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
             if FileManager.default.isExecutableFile(atPath: folder + "/initdb") {
@@ -24,7 +24,7 @@ public struct PostgresPrograms: Sendable {
         if let newest = versions.compactMap(Int.init).sorted().last {
             return PostgresPrograms(binDirectory: "\(debian)/\(newest)/bin")
         }
-        if let initdb = findOnPath("initdb", path: path) {
+        if let initdb = Program.find("initdb", path: path) {
             return PostgresPrograms(binDirectory: URL(fileURLWithPath: initdb).deletingLastPathComponent().path)
         }
         throw OdbError.programMissing("initdb")
@@ -37,11 +37,5 @@ public struct PostgresPrograms: Sendable {
             throw OdbError.programMissing(program)
         }
         return candidate
-    }
-
-    static func findOnPath(_ name: String, path: String) -> String? {
-        path.split(separator: ":").map { "\($0)/\(name)" }.first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
     }
 }
