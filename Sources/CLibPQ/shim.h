@@ -18,4 +18,10 @@ static const short ODB_POSIX_SPAWN_SETSID = POSIX_SPAWN_SETSID;
 static const short ODB_POSIX_SPAWN_SETSID = 0x80;
 #endif
 
+// pipe2 (a pipe whose ends no other program inherits) is declared only under _GNU_SOURCE too;
+// glibc has had the function since 2.9.
+#ifdef __linux__
+int pipe2(int pipefd[2], int flags);
+#endif
+
 #endif

@@ -5,7 +5,6 @@ import Foundation
 public enum OdbError: Error, Equatable, Sendable {
     // The server and the embedded cluster
     case programMissing(String)
-    case programFailed(program: String, reason: String)
     case cannotConnect(server: String, reason: String)
     case connectionLost(reason: String)
     case clusterDamaged(path: String, reason: String)

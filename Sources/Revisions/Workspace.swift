@@ -78,9 +78,10 @@ public final class Workspace {
         var environment = options.environment
         if let url = options.url { environment["ODB_URL"] = url }
         environment["ODB_FAULT"] = nil  // a test's fault is meant for its command, not for the worker
-        try Programs.spawnDetached(
-            executable, arguments: ["maintain", "--database", database, "--control-db", control.name, "--quiet"],
-            environment: environment)
+        try Program(
+            executable, ["maintain", "--database", database, "--control-db", control.name, "--quiet"],
+            environment: .exactly(environment)
+        ).startDetached()
     }
 
     /// Starts tracking `database` (see `Repository.track(create:)`) and makes it the project's

@@ -85,9 +85,11 @@ import Testing
         #expect(throws: OdbError.programMissing("initdb")) { try programs.path(of: "initdb") }
         let folder = try temporaryFolder("odb-noprograms")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try await Programs.run(
+        let result = try await Program(
             Sandbox.executable, ["server", "start"],
-            environment: ["ODB_PG_BINDIR": "/nonexistent", "ODB_URL": nil, "PGHOST": nil], workingDirectory: folder)
+            environment: .inherited(changing: ["ODB_PG_BINDIR": "/nonexistent", "ODB_URL": nil, "PGHOST": nil]),
+            workingDirectory: folder
+        ).result()
         expectOneLine(result, containing: "apt-get install postgresql")
     }
 }

@@ -105,10 +105,10 @@ struct Sandbox {
     /// no background worker unless `environment` asks for one.
     func odb(_ arguments: [String], url: String? = nil, environment: [String: String?] = [:]) async throws -> ProgramResult {
         let base: [String: String?] = ["ODB_URL": nil, "PGHOST": nil, "ODB_BACKGROUND": "0", "ODB_FAULT": nil]
-        return try await Programs.run(
-            Self.executable,
-            [arguments[0], "--url", url ?? conninfo, "--control-db", control] + arguments.dropFirst(),
-            environment: base.merging(environment) { $1 }, workingDirectory: directory)
+        return try await Program(
+            Self.executable, [arguments[0], "--url", url ?? conninfo, "--control-db", control] + arguments.dropFirst(),
+            environment: .inherited(changing: base.merging(environment) { $1 }), workingDirectory: directory
+        ).result()
     }
 
     /// The rows of a frozen revision database, read through a throwaway copy.

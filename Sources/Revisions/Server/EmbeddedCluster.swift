@@ -110,11 +110,14 @@ public struct EmbeddedCluster: Sendable {
         try makeDirectory(building, mode: 0o700, owner: user)
         var arguments = ["-D", building, "-U", Self.superuser, "--auth=trust", "--encoding=UTF8", "--locale=C"]
         if !settings.durable { arguments.append("--no-sync") }
-        let result = try await Programs.run(
-            try programs.path(of: "initdb"), arguments, as: user, environment: ["LC_ALL": "C"], workingDirectory: building)
-        guard result.succeeded else {
+        let initdb = Program(
+            try programs.path(of: "initdb"), arguments, environment: .inherited(changing: ["LC_ALL": "C"]),
+            workingDirectory: building, user: user)
+        do {
+            try await initdb.run()
+        } catch let error as ProgramError {
             try? fileManager.removeItem(atPath: building)
-            throw OdbError.clusterStartFailed(reason: "initdb failed: \(result.lastErrorLine)", log: logFile)
+            throw OdbError.clusterStartFailed(reason: error.description, log: logFile)
         }
         let include = "\n# odb's settings (port, socket) live in odb.conf\ninclude_if_exists = 'odb.conf'\n"
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: building + "/postgresql.conf"))
@@ -153,10 +156,11 @@ public struct EmbeddedCluster: Sendable {
             try writeConfig(port: port, into: dataDirectory)
             let logStart = fileSize(logFile)
             let seconds = max(1, Int((deadline - ContinuousClock.now).components.seconds))
-            let result = try await Programs.run(
+            let result = try await Program(
                 try programs.path(of: "pg_ctl"),
                 ["start", "-w", "-s", "-t", String(seconds), "-D", dataDirectory, "-l", logFile],
-                as: user, workingDirectory: dataDirectory)
+                workingDirectory: dataDirectory, user: user
+            ).result()
             if result.succeeded, Connection.ping(conninfo: conninfo(port: port)) {
                 return .started(port: port)
             }
@@ -191,11 +195,13 @@ public struct EmbeddedCluster: Sendable {
             removeStalePostmasterFile()
             return .wasNotRunning
         }
-        let result = try await Programs.run(
+        let stop = Program(
             try programs.path(of: "pg_ctl"), ["stop", "-w", "-s", "-m", "fast", "-t", "60", "-D", dataDirectory],
-            as: try serverUser(), workingDirectory: dataDirectory)
-        guard result.succeeded else {
-            throw OdbError.clusterStartFailed(reason: "pg_ctl stop failed: \(result.lastErrorLine)", log: logFile)
+            workingDirectory: dataDirectory, user: try serverUser())
+        do {
+            try await stop.run()
+        } catch let error as ProgramError {
+            throw OdbError.clusterStartFailed(reason: error.description, log: logFile)
         }
         return .stopped
     }

@@ -18,12 +18,15 @@ extension ODB {
                 let (server, base, tracked) = try await connection.startedServer(programs: programs)
                 let (conninfo, password) = server.conninfo(base, database: tracked ?? "postgres")
                 let psql = (try? programs.path(of: "psql")) ?? "/usr/bin/psql"
-                if let password { setenv("PGPASSWORD", password, 1) }
-                // psql takes over this process: the terminal, signals and the exit status are its own.
-                let argv = [psql, "-d", conninfo] + arguments
-                var cArguments = argv.map { strdup($0) } + [nil]
-                execv(psql, &cArguments)
-                throw OdbError.programMissing("psql")
+                // psql takes over this process: the terminal, signals and the exit status are its
+                // own. A password from the URL goes in its environment, never its arguments.
+                let changes: [String: String?] = password.map { ["PGPASSWORD": $0] } ?? [:]
+                let program = Program(psql, ["-d", conninfo] + arguments, environment: .inherited(changing: changes))
+                do {
+                    try program.replacingThisProcess()
+                } catch {
+                    throw OdbError.programMissing("psql")
+                }
             }
         }
     }

@@ -8,8 +8,6 @@ extension OdbError {
         switch self {
         case .programMissing(let program):
             "\(program) not found: install PostgreSQL's server programs (apt-get install postgresql) or set ODB_PG_BINDIR to their folder"
-        case .programFailed(let program, let reason):
-            "could not run \(program): \(reason)"
         case .cannotConnect(let server, let reason):
             "cannot connect to \(server): \(reason)"
         case .connectionLost(let reason):
