@@ -78,11 +78,12 @@ public final class Interruption: Sendable {
         for handler in work.handlers { handler() }
     }
 
-    /// Sends this process `number` and waits (up to two seconds) until the handler has recorded
-    /// it: for the tests' fault hook, which interrupts odb at a chosen step.
+    /// Sends this process `number` and waits (up to ten seconds: a loaded machine may be slow to
+    /// run the handler's thread) until the handler has recorded it: for the tests' fault hook,
+    /// which interrupts odb at a chosen step.
     func raise(_ number: Int32) {
         kill(getpid(), number)
-        let deadline = ContinuousClock.now + .seconds(2)
+        let deadline = ContinuousClock.now + .seconds(10)
         while signal == nil, ContinuousClock.now < deadline { usleep(1_000) }
     }
 }
