@@ -16,6 +16,8 @@ public enum OdbError: Error, Equatable, Sendable {
     case emptyURL(source: String)
     case noControlDatabase(name: String, server: String)
     case controlSchemaTooNew(found: Int, supported: Int)
+    /// The database named as the control database holds other things than odb's metadata.
+    case notAControlDatabase(String)
     /// The journal names an operation this odb does not know (written by a newer odb).
     case unknownOperation(database: String, kind: String)
     case notPermitted(Action, reason: String)
@@ -41,11 +43,16 @@ public enum OdbError: Error, Equatable, Sendable {
 
     // What stands in the way
     case nameTaken(database: String)
+    /// Revision databases of `database` exist that this control database did not make.
+    case trackedElsewhere(database: String, revision: String)
     case busy(database: String, holder: Session?)
     case connectionsOpen(database: String, sessions: [Session])
     case sessionsDidNotEnd(database: String, sessions: [Session])
     case revisionInUse(database: String, detail: String)
     case protected(database: String)
+    /// Logical replication lives in the working database: a swap would leave its subscriptions
+    /// following the replaced database, and dropping that would drop its slots.
+    case replicationInUse(database: String, subscriptions: [String], slots: [String])
     /// `needed` and `free` in bytes; `path` is the server's data directory, when odb can see it.
     case notEnoughSpace(copying: String, needed: Int64, free: Int64, path: String?)
     case copyFailed(source: String, target: String, error: PostgresError)
@@ -74,6 +81,8 @@ public enum OdbError: Error, Equatable, Sendable {
         case controlDatabase
         case template
         case madeByOdb
+        /// Named like the databases odb makes (`NAME*3`, `NAME*3-spare`, `NAME*odb-new`).
+        case odbName
     }
 }
 

@@ -64,7 +64,7 @@ public final class Workspace {
     /// The tracked database a command works on: `database` when given, else the project's
     /// current one. No side effects: commands run `recoverAbandoned()` on it first.
     public func repository(
-        _ database: String? = nil, options: Repository.Options = .init(), events: @escaping (Event) -> Void = { _ in }
+        _ database: String? = nil, options: Repository.Options = .init(), events: @escaping @Sendable (Event) -> Void = { _ in }
     ) throws -> Repository {
         guard let name = database ?? project.currentDatabase else { throw OdbError.noCurrentDatabase }
         return Repository(database: name, control: control, options: options, events: events)

@@ -8,7 +8,8 @@ import Testing
 extension Integration {
     @Suite struct FencedSwapTests {
         /// A tracked database holding [1, 2] with revision 1 holding [1], and a replacement the
-        /// test filled with [7] under another name, not connectable, as a restore would leave it.
+        /// test filled with [7] under another name, not connectable, as a restore would leave it;
+        /// the working database's properties, which the replacement is to keep.
         func prepared(_ sandbox: Sandbox) async throws -> (Repository, String, Journal.Entry) {
             let (database, workspace) = try await sandbox.tracked("swap", rows: [1])
             let repository = try workspace.repository()
@@ -22,11 +23,15 @@ extension Integration {
             return (repository, replacement, entry)
         }
 
+        func properties(_ repository: Repository) throws -> DatabaseProperties {
+            try #require(try DatabaseProperties.read(repository.database, on: repository.connection))
+        }
+
         @Test func theReplacementTakesTheNameAndTheReplacedIsKeptFrozen() async throws {
             try await withSandbox { sandbox in
                 let (repository, replacement, entry) = try await prepared(sandbox)
                 let reader = try sandbox.connect(repository.database)
-                try repository.swap(in: replacement, entry: entry, replaced: .keep, allowConnections: true) {
+                try repository.swap(in: replacement, entry: entry, replaced: .keep, restoring: try properties(repository)) {
                     try repository.tracking.setParent(1)
                 }
                 #expect(try sandbox.rows(repository.database) == [7])
@@ -47,7 +52,7 @@ extension Integration {
         @Test func theReplacedIsListedForDroppingWhenNotKept() async throws {
             try await withSandbox { sandbox in
                 let (repository, replacement, entry) = try await prepared(sandbox)
-                try repository.swap(in: replacement, entry: entry, replaced: .discard, allowConnections: true) {}
+                try repository.swap(in: replacement, entry: entry, replaced: .discard, restoring: try properties(repository)) {}
                 #expect(try sandbox.rows(repository.database) == [7])
                 #expect(try repository.discarded.names() == [try #require(entry.replaced)])
                 try repository.dropDiscarded()
@@ -62,7 +67,8 @@ extension Integration {
                 let (repository, replacement, entry) = try await prepared(sandbox)
                 struct RecordFailed: Error {}
                 #expect(throws: RecordFailed.self) {
-                    try repository.swap(in: replacement, entry: entry, replaced: .discard, allowConnections: true) {
+                    try repository.swap(in: replacement, entry: entry, replaced: .discard, restoring: try properties(repository))
+                    {
                         throw RecordFailed()
                     }
                 }

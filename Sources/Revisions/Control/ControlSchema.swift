@@ -6,11 +6,14 @@ struct ControlSchema {
     let connection: Connection
 
     /// Creates or upgrades the schema under a lock, so that two odb processes starting together
-    /// do not both try.
+    /// do not both try. A database without odb's schema becomes a control database only if it
+    /// holds nothing else: never a tracked database, a user's database or `postgres`, whose
+    /// history a later revert would wipe.
     func migrate() throws {
         let found = try currentVersion()
         if found == Self.version { return }
         if found > Self.version { throw OdbError.controlSchemaTooNew(found: found, supported: Self.version) }
+        if found == 0 { try checkEmpty() }
         try connection.transaction {
             try connection.query("SELECT pg_advisory_xact_lock(\(LockClass.database.rawValue), 0)")
             let version = try currentVersion()
@@ -23,6 +26,22 @@ struct ControlSchema {
                 try connection.query("UPDATE odb.schema_version SET version = \(Self.version)")
             }
         }
+    }
+
+    /// Refuses a database that holds tables, views, sequences or functions of anyone's, or that
+    /// is one of PostgreSQL's own.
+    private func checkEmpty() throws {
+        let name = connection.database
+        if ["postgres", "template0", "template1"].contains(name) { throw OdbError.notAControlDatabase(name) }
+        let objects = try connection.query(
+            """
+            SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%')
+                 + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%') AS objects
+            """
+        ).first?.int("objects")
+        if objects != 0 { throw OdbError.notAControlDatabase(name) }
     }
 
     private func currentVersion() throws -> Int {

@@ -1,11 +1,12 @@
 /// Putting a replacement database in place of the working one, which keeps its name: the one way
 /// odb replaces a working database (revert uses it; restore and a failed migration will).
 ///
-/// The caller first makes the replacement under another name, complete (owner, grants and settings
-/// restored, not connectable), and journals the operation with the name the working database will
-/// go aside to (`asideName()`). Then the swap fences the working database, and in one transaction
-/// renames it aside, gives the replacement its name, lets connections in as `allowConnections`
-/// says, runs the caller's metadata update and clears the journal. Killed before that transaction
+/// The caller first makes the replacement under another name, not connectable, and journals the
+/// operation with the name the working database will go aside to (`asideName()`). Then the swap
+/// fences the working database, and in one transaction gives the replacement the owner, grants
+/// and settings it is to have (`restoring`), renames the working database aside, gives the
+/// replacement its name, lets connections in as `restoring` says, runs the caller's metadata
+/// update and clears the journal. Killed before that transaction
 /// commits, nothing has changed but what the journal lists; after it, everything has. On failure
 /// the fence is lifted and the error rethrown; the caller's rollback (`rollBack(_:)`) drops what
 /// the journal says it made.
@@ -32,10 +33,15 @@ extension Repository {
     /// sessions the fence ended. `entry` is the operation's journal entry, already recorded.
     @discardableResult
     func swap(
-        in replacement: String, entry: Journal.Entry, replaced: Replaced, allowConnections: Bool,
+        in replacement: String, entry: Journal.Entry, replaced: Replaced, restoring properties: DatabaseProperties,
         record: () throws -> Void
     ) throws -> [Session] {
         var ended: [Session] = []
+        let replication = try connection.replication(of: database)
+        if !replication.subscriptions.isEmpty || !replication.slots.isEmpty {
+            throw OdbError.replicationInUse(
+                database: database, subscriptions: replication.subscriptions, slots: replication.slots)
+        }
         if entry.replaced != nil {
             ended = try control.fence(database, terminate: options.terminate, allowConnections: entry.allowConnections)
             if !ended.isEmpty { events(.endedSessions(database: database, sessions: ended)) }
@@ -43,6 +49,7 @@ extension Repository {
         do {
             try reached(.swapFenced)
             try connection.transaction {
+                try restore(properties, on: replacement)
                 if let aside = entry.replaced {
                     try connection.query("ALTER DATABASE \(identifier: database) RENAME TO \(identifier: aside)")
                     switch replaced {
@@ -51,7 +58,7 @@ extension Repository {
                     }
                 }
                 try connection.query("ALTER DATABASE \(identifier: replacement) RENAME TO \(identifier: database)")
-                try connection.query(ControlDatabase.allowConnections(database, allowConnections))
+                try connection.query(ControlDatabase.allowConnections(database, properties.allowConnections))
                 try spareRecords.forgetSwappedIn(replacement)
                 try record()
                 try journal.clear()
@@ -67,10 +74,11 @@ extension Repository {
     }
 
     /// Undoes a journaled operation that did not reach its swap or its record: drops what it made
-    /// (never a spare it was about to swap in), lets connections back into the working database
-    /// as they were, and clears the journal.
-    func rollBack(_ entry: Journal.Entry) throws {
-        if entry.kind != .swap { try drop(entry.made) }
+    /// (never a spare it was about to swap in, nor a database someone else made under the name,
+    /// `dropping: false`), lets connections back into the working database as they were, and
+    /// clears the journal.
+    func rollBack(_ entry: Journal.Entry, dropping: Bool = true) throws {
+        if dropping, entry.kind != .swap { try drop(entry.made) }
         if try databaseExists(database) {
             try control.unfence(database, allowConnections: entry.allowConnections)
         }

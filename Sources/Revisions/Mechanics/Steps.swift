@@ -15,7 +15,6 @@ public enum Step: String, CaseIterable, Sendable {
     case commitCopied = "commit.copied"
     case revertJournaled = "revert.journaled"
     case revertCopied = "revert.copied"
-    case revertRestored = "revert.restored"
     case swapFenced = "swap.fenced"
     case swapSwapped = "swap.swapped"
     case purgeForgotten = "purge.forgotten"

@@ -56,6 +56,10 @@ extension Repository {
             switch error.sqlState {
             case .insufficientPrivilege?:
                 throw OdbError.notPermitted(.createDatabase(target), reason: error.message)
+            case .duplicateDatabase?:
+                // Made by someone else since odb looked (another control database tracking the
+                // same database, say): never odb's to drop.
+                throw OdbError.nameTaken(database: target)
             case .objectInUse? where source == database:
                 throw OdbError.connectionsOpen(database: source, sessions: (try? connection.sessions(on: source)) ?? [])
             case .objectInUse?:

@@ -15,6 +15,20 @@ extension Connection {
         try query("SELECT pg_database_size(\(name)) AS size").first?.int64("size") ?? 0
     }
 
+    /// The logical replication tied to a database: subscriptions that live in it, and slots that
+    /// decode it. A rename swap would leave both on the replaced database.
+    func replication(of database: String) throws -> (subscriptions: [String], slots: [String]) {
+        let row = try query(
+            """
+            SELECT coalesce((SELECT json_agg(subname ORDER BY subname) FROM pg_subscription WHERE subdbid = d.oid), '[]')::text AS subscriptions,
+                   coalesce((SELECT json_agg(slot_name ORDER BY slot_name) FROM pg_replication_slots WHERE database = d.datname), '[]')::text AS slots
+            FROM pg_database d WHERE d.datname = \(database)
+            """
+        ).first
+        guard let row else { return ([], []) }
+        return (try row.jsonArray("subscriptions"), try row.jsonArray("slots"))
+    }
+
     /// The names of every role.
     func roleNames() throws -> Set<String> {
         Set(try query("SELECT rolname FROM pg_roles").map { try $0.string("rolname") })

@@ -194,6 +194,9 @@ public final class Connection {
         }
     }
 
+    /// A statement's text as the server gets it (values as `$n`), for messages.
+    public func text(of sql: SQL) throws -> String { try sql.text(quote: quote) }
+
     /// A name quoted as an identifier by libpq: `"my ""odd"" db"`.
     public func quoteIdentifier(_ name: String) throws -> String {
         try escape(name, with: PQescapeIdentifier)

@@ -81,14 +81,15 @@ extension Repository {
         }
     }
 
-    /// Copies a revision into its spare (leaving a tenth of the disk free), restores its recorded
-    /// properties, then marks it ready, unless the revision went away meanwhile.
+    /// Copies a revision into its spare (leaving a tenth of the disk free), then marks it ready,
+    /// unless the revision went away meanwhile. The spare gets its revision's owner, grants and
+    /// settings only when it is swapped in, so that a hidden copy never keeps a role alive that
+    /// the working database no longer names (a DBA's `DROP ROLE` would fail on it).
     private func build(_ name: String, of number: Int, from source: String) throws {
         let reserve = control.storage().totalBytes().map { $0 / 10 } ?? 0
         // A revision is frozen, so the copy's size is the size measured before it.
         let size = try copy(from: source, to: name, frozen: false, reserve: reserve).size
         try reached(.spareCopied)
-        if let recorded = try records.record(number)?.properties { try restore(recorded, on: name) }
         // Not under the repository lock: a revert may be holding it while it waits for this spare.
         // A purge that dropped the revision meanwhile also deleted the row: then the copy is listed
         // as discarded before it is dropped, like any other.

@@ -36,6 +36,9 @@ extension Repository {
                     try tracking.committed(number)
                     try journal.clear()
                 }
+            } catch OdbError.nameTaken(let name) where name == frozen {
+                try? rollBack(entry, dropping: false)
+                throw OdbError.nameTaken(database: name)
             } catch {
                 try? rollBack(entry)
                 throw error

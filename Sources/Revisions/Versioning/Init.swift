@@ -11,6 +11,7 @@ extension Repository {
         if ["template0", "template1"].contains(database) {
             throw OdbError.invalidDatabaseName(database, reason: .template)
         }
+        if Names.isOdbMade(database) { throw OdbError.invalidDatabaseName(database, reason: .odbName) }
         if try RevisionRecords.mentions(database, on: connection) || Journal.mentions(database, on: connection)
             || SpareRecords.mentions(database, on: connection) || DiscardedList.mentions(database, on: connection)
         {
@@ -18,6 +19,9 @@ extension Repository {
         }
         return try control.withLock(on: database, timeout: options.lockTimeout, events: events) {
             if try tracking.state() != nil { try finishInterrupted() }
+            if try tracking.state() == nil, let other = try revisionsMadeElsewhere().first {
+                throw OdbError.trackedElsewhere(database: database, revision: other)
+            }
             if let state = try tracking.state() {
                 return InitOutcome(
                     database: database, created: false, alreadyTracked: true, revision: state.revision, parent: state.parent)
@@ -46,6 +50,18 @@ extension Repository {
             try reached(.initCreated)
             try journal.clear()
             return InitOutcome(database: database, created: created, alreadyTracked: false, revision: 1, parent: 0)
+        }
+    }
+
+    /// Revision databases of this database that this control database did not make: signs that
+    /// another control database on the server tracks it (two would drop each other's revisions).
+    func revisionsMadeElsewhere() throws -> [String] {
+        let prefix = database + "*"
+        return try connection.query(
+            "SELECT datname FROM pg_database WHERE left(datname, \(prefix.count)) = \(prefix) ORDER BY datname"
+        ).map { try $0.string("datname") }.filter { name in
+            Names.isOdbMade(name) && !name.hasSuffix("-spare") && !name.contains("*odb-")
+                && Int(name.dropFirst(prefix.count)).map { Names.revisionDatabase(database, number: $0) == name } == true
         }
     }
 

@@ -106,4 +106,6 @@ public enum Event: Sendable, Equatable {
     case skippedSpare(number: Int, reason: OdbError)
     /// Roles the recorded owner, grants or settings name are gone; those were left out.
     case rolesMissing(database: String, roles: [String])
+    /// Statements restoring an owner, grant or setting that this role may not run; left out.
+    case restoreRefused(database: String, statements: [String])
 }

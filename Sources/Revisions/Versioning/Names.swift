@@ -27,6 +27,14 @@ public enum Names {
         fitted(database, suffix: "*\(number)-spare")
     }
 
+    /// Whether `name` has the form of a database odb makes for some tracked database: a
+    /// revision (`…*3`), a spare (`…*3-spare`), a revert's replacement (`…*odb-new`) or a replaced
+    /// working database (`…*odb-old-16384`). Such a name is never tracked itself: odb's next
+    /// commit of the database it belongs to would collide with it.
+    public static func isOdbMade(_ name: String) -> Bool {
+        name.contains(/\*(?:[0-9]+(?:-spare)?|odb-new|odb-old-[0-9]+)$/)
+    }
+
     static func fitted(_ database: String, suffix: String) -> String {
         let full = database + suffix
         if full.utf8.count <= maximumLength { return full }

@@ -14,7 +14,7 @@ public final class Repository {
     public let database: String
     let control: ControlDatabase
     let options: Options
-    let events: (Event) -> Void
+    let events: @Sendable (Event) -> Void
 
     public struct Options: Sendable {
         /// End other sessions on the working database when it must be copied or replaced;
@@ -39,7 +39,7 @@ public final class Repository {
         }
     }
 
-    init(database: String, control: ControlDatabase, options: Options, events: @escaping (Event) -> Void) {
+    init(database: String, control: ControlDatabase, options: Options, events: @escaping @Sendable (Event) -> Void) {
         self.database = database
         self.control = control
         self.options = options

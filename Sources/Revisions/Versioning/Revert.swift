@@ -4,8 +4,8 @@ extension Repository {
     /// revision number.
     ///
     /// The replacement is a ready spare of the target when there is one, else a copy built under a
-    /// temporary name with the revision's owner, grants and settings restored. Then the fenced
-    /// swap puts it in place and records the new parent in the same transaction. Killed at any
+    /// temporary name. Then the fenced swap gives it the revision's owner, grants and settings,
+    /// puts it in place and records the new parent, all in one transaction. Killed at any
     /// step, the working database exists, whole, holding the old state or the new; the next odb
     /// command undoes the unfinished part.
     public func revert(to target: RevisionArgument?) throws -> RevertOutcome {
@@ -29,12 +29,13 @@ extension Repository {
                 if spare == nil {
                     try copy(from: source, to: entry.made, frozen: false)
                     try reached(.revertCopied)
-                    try restore(recorded, on: entry.made)
-                    try reached(.revertRestored)
                 }
-                ended = try swap(
-                    in: entry.made, entry: entry, replaced: .discard, allowConnections: recorded.allowConnections
-                ) { try tracking.setParent(number) }
+                ended = try swap(in: entry.made, entry: entry, replaced: .discard, restoring: recorded) {
+                    try tracking.setParent(number)
+                }
+            } catch OdbError.nameTaken(let name) where name == entry.made {
+                try? rollBack(entry, dropping: false)
+                throw OdbError.nameTaken(database: name)
             } catch {
                 try? rollBack(entry)
                 throw error
@@ -46,13 +47,25 @@ extension Repository {
         }
     }
 
-    /// Sets a copy's owner, grants and settings to those recorded with its revision.
+    /// Gives a copy the owner, grants and settings recorded with its revision, inside the
+    /// caller's transaction. What this role may not restore (a per-role setting a superuser made,
+    /// say) is left out, each statement under a savepoint, and reported: a revision never becomes
+    /// unrevertable for want of a right.
     func restore(_ recorded: DatabaseProperties, on copy: String) throws {
         let roles = try connection.roleNames()
         let missing = recorded.missingRoles(existingRoles: roles)
         if !missing.isEmpty { events(.rolesMissing(database: copy, roles: missing)) }
+        var refused: [String] = []
         for statement in recorded.restoreStatements(on: copy, existingRoles: roles) {
-            try connection.query(statement)
+            try connection.query("SAVEPOINT odb_restore")
+            do {
+                try connection.query(statement)
+                try connection.query("RELEASE SAVEPOINT odb_restore")
+            } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
+                try connection.query("ROLLBACK TO SAVEPOINT odb_restore")
+                refused.append(try connection.text(of: statement))
+            }
         }
+        if !refused.isEmpty { events(.restoreRefused(database: copy, statements: refused)) }
     }
 }

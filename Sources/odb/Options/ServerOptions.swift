@@ -27,7 +27,9 @@ struct ServerOptions: ParsableArguments {
         _ database: String?, options: Repository.Options = .init(), reporting output: OutputOptions? = nil
     ) async throws -> (Workspace, Repository) {
         let workspace = try await open()
-        let repository = try workspace.repository(database, options: options, events: output?.report ?? { _ in })
+        var events: @Sendable (Event) -> Void = { _ in }
+        if let output { events = { event in output.report(event) } }
+        let repository = try workspace.repository(database, options: options, events: events)
         try repository.recoverAbandoned()
         return (workspace, repository)
     }

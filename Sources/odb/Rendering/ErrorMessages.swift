@@ -28,6 +28,8 @@ extension OdbError {
             "\(source) is empty; give a connection URL such as postgresql://user@host/postgres, or leave it unset"
         case .noControlDatabase(let name, let server):
             "no odb control database '\(name)' on \(server); run 'odb init DB' to start tracking a database there, or give --control-db"
+        case .notAControlDatabase(let name):
+            "'\(name)' is not an odb control database (it holds other objects, or is PostgreSQL's own); give --control-db a database odb made, or a new name for odb to create"
         case .controlSchemaTooNew(let found, let supported):
             "the control database was set up by a newer odb (schema \(found), this odb knows \(supported)); upgrade odb"
         case .unknownOperation(let database, let kind):
@@ -66,6 +68,8 @@ extension OdbError {
             "a message cannot hold a NUL character; PostgreSQL's text cannot store it"
         case .confirmationRequired(let what):
             "\(what) needs confirmation: add -y (there is no terminal to ask on)"
+        case .trackedElsewhere(let database, let revision):
+            "'\(database)' seems to be tracked by another odb control database on this server (its revision database '\(revision)' is not this one's); use that control database (--control-db), or untrack it there first"
         case .nameTaken(let database):
             "a database '\(database)' already exists and odb did not make it; rename or drop it, then try again"
         case .busy(let database, let holder):
@@ -76,6 +80,8 @@ extension OdbError {
             "connections to '\(database)' did not end in time (\(describe(sessions))); nothing was changed, try again"
         case .revisionInUse(let database, let detail):
             "the revision database '\(database)' is open (\(detail)), so PostgreSQL cannot copy it; odb never ends those sessions: close them, and make it read-only again with ALTER DATABASE … ALLOW_CONNECTIONS false"
+        case .replicationInUse(let database, let subscriptions, let slots):
+            "'\(database)' takes part in logical replication (\((subscriptions.map { "subscription \($0)" } + slots.map { "slot \($0)" }).joined(separator: ", "))): replacing it would leave them on the old database; drop them first (ALTER SUBSCRIPTION … DISABLE, SET (slot_name = NONE), DROP SUBSCRIPTION; pg_drop_replication_slot), then revert, then set them up again"
         case .protected(let database):
             "'\(database)' is protected; run 'odb protect --off' first if you really mean it"
         case .notEnoughSpace(let source, let needed, let free, let path):
@@ -111,6 +117,7 @@ extension OdbError.NameProblem {
         case .controlDatabase: "it is odb's control database"
         case .template: "it is the template every CREATE DATABASE starts from"
         case .madeByOdb: "it is a database odb made for a revision"
+        case .odbName: "it is named like the databases odb makes for revisions (NAME*3, NAME*3-spare, NAME*odb-new)"
         }
     }
 }

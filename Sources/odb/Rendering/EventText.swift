@@ -17,6 +17,9 @@ extension Text {
             nil
         case .skippedSpare(let number, let reason):
             "no spare for revision \(number): \(reason.message)"
+        case .restoreRefused(let database, let statements):
+            "not permitted to restore on \(database), left out (a superuser may run them): "
+                + statements.joined(separator: "; ")
         case .rolesMissing(let database, let roles):
             "the roles \(roles.joined(separator: ", ")) no longer exist: their ownership, grants and settings "
                 + "were not restored on \(database)"

@@ -23,10 +23,19 @@ import Testing
 /// those tests prove that the chunks are released as they go and that writing waits for the
 /// program to read (back-pressure), rather than queueing the gigabyte.
 ///
+/// Tests running beside these in the same process allocate too (tens of MB under load), so these
+/// run in a process of their own: `MemoryIsolation` starts this test binary again with only this
+/// suite, and in the whole suite they are reported as skipped for that reason.
+///
 /// Alone they take seconds. In the whole suite they can take minutes: the integration tests make
 /// synchronous libpq calls on Swift's cooperative threads (two on this machine), and each 64 KiB
 /// chunk read or written from Swift waits for one of those threads; hence the generous limits.
-@Suite(.serialized) struct MemoryTests {
+@Suite(
+    .serialized,
+    .enabled(if: memoryTestsIsolated, "measured in a process of its own, which MemoryIsolation starts")
+)
+struct MemoryTests {
+
     static let gigabyte = 1 << 30
     static let limit = 64 << 20
 
@@ -97,5 +106,22 @@ enum ResidentMemory {
         var peak = highest.withLock { $0 }
         if peakWasReset, let highWater = read("VmHWM") { peak = max(peak, highWater) }
         return (value, peak - start)
+    }
+}
+
+/// Set in the process `MemoryIsolation` starts for `MemoryTests` alone.
+let memoryTestsIsolated = ProcessInfo.processInfo.environment["ODB_MEMORY_ISOLATED"] == "1"
+
+/// Runs `MemoryTests` in a process of their own, so that what they measure is theirs alone.
+@Suite(.enabled(if: !memoryTestsIsolated, "this is the isolated run itself"))
+struct MemoryIsolation {
+    @Test(.timeLimit(.minutes(10)))
+    func memoryTestsPassInAProcessOfTheirOwn() async throws {
+        let result = try await Program(
+            CommandLine.arguments[0], ["--testing-library", "swift-testing", "--filter", "MemoryTests"],
+            environment: .inherited(changing: ["ODB_MEMORY_ISOLATED": "1"])
+        ).result()
+        #expect(result.succeeded, "\(result.status): \(result.output.suffix(2000))")
+        #expect((result.output + result.errorOutput).contains("3 tests"), "\(result.errorOutput.suffix(2000))")
     }
 }
