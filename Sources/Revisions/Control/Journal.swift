@@ -61,6 +61,28 @@ struct Journal {
         try connection.query("DELETE FROM odb.operations WHERE database = \(database)")
     }
 
+    /// About how many bytes the copies odb has under way on this server (commits, reverts and
+    /// spare builds of every database this control database tracks) have still to write, leaving
+    /// out the copy into `target`: what a disk check must count besides its own copy. Sizes this
+    /// role may not read count as nothing.
+    static func bytesStillToCopy(excluding target: String, on connection: Connection) throws -> Int64 {
+        try connection.query(
+            """
+            SELECT coalesce(sum(greatest(pg_database_size(d.oid) - coalesce(pg_database_size(m.oid), 0), 0)), 0)::bigint AS pending
+            FROM (SELECT o.database AS source, o.made FROM odb.operations o WHERE o.kind = 'commit'
+                  UNION ALL
+                  SELECT r.dbname, o.made FROM odb.operations o
+                  JOIN odb.revisions r ON r.database = o.database AND r.number = o.number WHERE o.kind = 'revert'
+                  UNION ALL
+                  SELECT r.dbname, s.dbname FROM odb.spares s
+                  JOIN odb.revisions r ON r.database = s.database AND r.number = s.number WHERE NOT s.ready) c
+            JOIN pg_database d ON d.datname = c.source AND has_database_privilege(d.oid, 'CONNECT')
+            LEFT JOIN pg_database m ON m.datname = c.made AND has_database_privilege(m.oid, 'CONNECT')
+            WHERE c.made <> \(target)
+            """
+        ).first?.int64("pending") ?? 0
+    }
+
     /// Whether odb made `name` for an unfinished operation on any database.
     static func mentions(_ name: String, on connection: Connection) throws -> Bool {
         try !connection.query(

@@ -31,8 +31,7 @@ extension Repository {
             options.strategy.map { ($0, "chosen by the user") }
             ?? CopyStrategy.choose(size: size, pendingCheckpoint: control.pendingCheckpointBytes())
         let storage = control.storage()
-        // WAL_LOG also writes the whole database to the WAL until the next checkpoint recycles it.
-        let needed = size * (strategy == .walLog ? 2 : 1) + reserve + (64 << 20)
+        let needed = try spaceNeeded(copying: size, strategy: strategy, reserve: reserve, into: target, on: storage)
         if let free = storage.freeBytes(), free < needed {
             throw OdbError.notEnoughSpace(copying: source, needed: needed, free: free, path: storage.dataDirectory)
         }
@@ -75,6 +74,22 @@ extension Repository {
             seconds: (ContinuousClock.now - start).seconds)
         events(.copied(report))
         return report
+    }
+}
+
+extension Repository {
+    /// What a copy of `size` bytes needs free before it starts: the copy itself (twice with
+    /// WAL_LOG, which also writes it to the WAL until a checkpoint recycles it), what the caller
+    /// reserves, what the other copies under way have still to write, and a margin (a twentieth
+    /// of the disk, at least 64 MB) so that no copy ever brings the server's disk near zero, where
+    /// even a checkpoint fails.
+    func spaceNeeded(
+        copying size: Int64, strategy: CopyStrategy, reserve: Int64, into target: String, on storage: ServerStorage
+    ) throws -> Int64 {
+        guard storage.dataDirectory != nil else { return 0 }
+        let others = try Journal.bytesStillToCopy(excluding: target, on: connection)
+        let margin = max(64 << 20, (storage.totalBytes() ?? 0) / 20)
+        return size * (strategy == .walLog ? 2 : 1) + reserve + others + margin
     }
 }
 

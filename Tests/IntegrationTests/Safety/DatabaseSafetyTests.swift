@@ -163,3 +163,29 @@ extension Integration.DatabaseSafetyTests {
         }
     }
 }
+
+extension Integration.DatabaseSafetyTests {
+    /// Two copies at once with room for one: the disk check counts what the other copies under
+    /// way have still to write, and keeps a margin of the disk free.
+    @Test func theDiskCheckCountsCopiesUnderWay() async throws {
+        try await withSandbox { sandbox in
+            let (small, workspace) = try await sandbox.tracked("small", rows: [1])
+            let big = try sandbox.makeDatabase("big")
+            try sandbox.connect(big).query("INSERT INTO t SELECT g FROM generate_series(1, 200000) g")
+            _ = try workspace.track(big, create: false)
+            let repository = try workspace.repository(small)
+            let storage = workspace.control.storage()
+            let alone = try repository.spaceNeeded(copying: 1 << 20, strategy: .fileCopy, reserve: 0, into: "x", on: storage)
+            // What a commit of `big` killed mid-copy, or still running, leaves in the journal.
+            try workspace.repository(big).journal.record(
+                .init(
+                    kind: .commit, number: 1, made: Names.revisionDatabase(big, number: 1), replaced: nil, allowConnections: true)
+            )
+            let beside = try repository.spaceNeeded(copying: 1 << 20, strategy: .fileCopy, reserve: 0, into: "x", on: storage)
+            let bigSize = try sandbox.connect().databaseSize(big)
+            #expect(beside - alone == bigSize)
+            #expect(alone >= (1 << 20) + (64 << 20))
+            try workspace.repository(big).journal.clear()
+        }
+    }
+}
