@@ -1,7 +1,7 @@
 /// odb's schema in the control database, upgraded one version at a time.
 struct ControlSchema {
     /// The schema version this odb writes; a newer one in the database is refused.
-    static let version = 2
+    static let version = 3
 
     let connection: Connection
 
@@ -122,6 +122,10 @@ struct ControlSchema {
                 discarded_at timestamptz NOT NULL DEFAULT now()
             )
             """,
+        ],
+        [
+            // Why the background worker last failed to build a spare, for the next command to say.
+            "ALTER TABLE odb.databases ADD COLUMN spare_failure jsonb"
         ],
     ]
 }

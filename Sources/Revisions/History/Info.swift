@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the working database stands, as `odb info` shows it.
 extension Repository {
     /// In one query.
@@ -16,7 +18,8 @@ extension Repository {
                                  WHERE s.database = d.name AND s.ready), '[]'::json)::text AS spares,
                        coalesce((SELECT sum(s.size) FROM odb.spares s WHERE s.database = d.name AND s.ready), 0) AS spares_size,
                        coalesce((SELECT sum(pg_database_size(p.oid)) FROM odb.discarded x JOIN pg_database p ON p.datname = x.dbname
-                                 WHERE x.database = d.name), 0) AS discarded_size
+                                 WHERE x.database = d.name), 0) AS discarded_size,
+                       d.spare_failure::text AS spare_failure
                 FROM odb.databases d WHERE d.name = \(database)
                 """
             ).first
@@ -26,6 +29,9 @@ extension Repository {
             parent: try row.int("parent"), tip: try row.int("tip"), parentTags: try row.jsonArray("tags"),
             size: try row.int64("size"), revisions: try row.int("revisions"), revisionsSize: try row.int64("revisions_size"),
             spares: try row.jsonArray("spares"), sparesSize: try row.int64("spares_size"),
-            discardedSize: try row.int64("discarded_size"))
+            discardedSize: try row.int64("discarded_size"),
+            spareFailure: try row.optionalString("spare_failure").map {
+                try JSONCoding.decoder.decode(SpareFailure.self, from: Data($0.utf8))
+            })
     }
 }

@@ -50,13 +50,16 @@ extension Repository {
             try reached(.spareClaimed)
             do {
                 try build(next.name, of: next.number, from: next.source)
-            } catch let error as OdbError {
-                try dropSpare(number: next.number, name: next.name)
-                guard case .notEnoughSpace = error else { throw error }
+            } catch {
+                if case OdbError.interrupted = OdbError.from(error) { throw error }
+                try? dropSpare(number: next.number, name: next.name)
+                try? tracking.recordSpareFailure(SpareFailure(number: next.number, error: error))
+                guard let skipped = error as? OdbError, case .notEnoughSpace = skipped else { throw error }
                 report.skipped = "not enough disk space"
-                events(.skippedSpare(number: next.number, reason: error))
+                events(.skippedSpare(number: next.number, reason: skipped))
                 return
             }
+            try tracking.recordSpareFailure(nil)
             report.built.append(next.number)
         }
     }

@@ -22,6 +22,8 @@ public struct SparePolicy: Codable, Sendable, Equatable {
     /// then the newest. 0 turns spares off.
     public let keep: Int
     public let spares: [Spare]
+    /// Why the last spare could not be built, if it could not.
+    public var failure: SpareFailure? = nil
 }
 
 extension Repository {
@@ -45,7 +47,8 @@ extension Repository {
     }
 
     public func sparePolicy() throws -> SparePolicy {
-        SparePolicy(database: database, keep: try state().spares, spares: try spareRecords.all())
+        SparePolicy(
+            database: database, keep: try state().spares, spares: try spareRecords.all(), failure: try tracking.spareFailure())
     }
 
     /// Sets how many spares to keep (0: none); `maintain()` builds or drops them to match.

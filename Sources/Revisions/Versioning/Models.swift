@@ -32,6 +32,8 @@ public struct Info: Codable, Sendable, Equatable {
     public var sparesSize: Int64 = 0
     /// Replaced working databases not dropped yet.
     public var discardedSize: Int64 = 0
+    /// Why the background worker last failed to build a spare, if it did.
+    public var spareFailure: SpareFailure? = nil
 }
 
 /// A session that odb ended to get a database to itself.
@@ -106,6 +108,8 @@ public enum Event: Sendable, Equatable {
     case skippedSpare(number: Int, reason: OdbError)
     /// Roles the recorded owner, grants or settings name are gone; those were left out.
     case rolesMissing(database: String, roles: [String])
+    /// The background worker could not build a spare (said by the next command that needs it).
+    case spareFailed(SpareFailure)
     /// Statements restoring an owner, grant or setting that this role may not run; left out.
     case restoreRefused(database: String, statements: [String])
 }

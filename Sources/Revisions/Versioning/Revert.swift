@@ -18,6 +18,9 @@ extension Repository {
             let aside = try asideName()
             let allowConnections = working?.allowConnections ?? recorded.allowConnections
             let spare = try spareRecords.ready(number) ?? awaitSpare(number)
+            if spare == nil, let failure = try tracking.spareFailure(), failure.number == number {
+                events(.spareFailed(failure))
+            }
             let entry = Journal.Entry(
                 kind: spare == nil ? .revert : .swap, number: number, made: spare ?? Names.replacementDatabase(database),
                 replaced: aside, allowConnections: allowConnections)

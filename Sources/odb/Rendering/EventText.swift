@@ -20,6 +20,8 @@ extension Text {
         case .restoreRefused(let database, let statements):
             "not permitted to restore on \(database), left out (a superuser may run them): "
                 + statements.joined(separator: "; ")
+        case .spareFailed(let failure):
+            Text.spareFailure(failure) + "; copying instead"
         case .rolesMissing(let database, let roles):
             "the roles \(roles.joined(separator: ", ")) no longer exist: their ownership, grants and settings "
                 + "were not restored on \(database)"

@@ -21,6 +21,7 @@ extension Answer {
         if info.discardedSize > 0 {
             lines.append("to drop  : \(Text.bytes(info.discardedSize)) replaced by reverts")
         }
+        if let failure = info.spareFailure { lines.append("warning  : " + Text.spareFailure(failure)) }
         return Answer(value: info, text: lines.joined(separator: "\n"))
     }
 

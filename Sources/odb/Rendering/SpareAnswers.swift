@@ -8,6 +8,7 @@ extension Answer {
             let state = spare.ready ? spare.size.map(Text.bytes) ?? "ready" : "being built"
             lines.append("  revision \(spare.number)  \(spare.database)  \(state)")
         }
+        if let failure = policy.failure { lines.append(Text.spareFailure(failure)) }
         return Answer(value: policy, text: lines.joined(separator: "\n"))
     }
 
@@ -18,5 +19,12 @@ extension Answer {
             ? "built \(Text.count(report.built.count, "spare")), dropped \(Text.count(report.dropped.count, "database"))"
             : "another odb is already tidying \(database)"
         return Answer(value: report, text: text)
+    }
+}
+
+extension Text {
+    /// Why the background worker could not build a spare, as `info`, `spares` and `revert` say it.
+    static func spareFailure(_ failure: SpareFailure) -> String {
+        "the spare of revision \(failure.number) could not be built (\(failure.problem.rawValue): \(failure.detail))"
     }
 }

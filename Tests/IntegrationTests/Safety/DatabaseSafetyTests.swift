@@ -189,3 +189,32 @@ extension Integration.DatabaseSafetyTests {
         }
     }
 }
+
+extension Integration.DatabaseSafetyTests {
+    /// A spare the background worker could not build is not a silent failure: `info`, `spares`
+    /// and the next revert say so, and why; a later build clears it.
+    @Test func aSpareThatCouldNotBeBuiltIsReported() async throws {
+        try await withSandbox { sandbox in
+            let (database, _) = try await sandbox.tracked("unbuilt", rows: [1])
+            try await expectSuccess(sandbox.odb(["spares", "--keep", "0"]))
+            try await expectSuccess(sandbox.odb(["commit", "-m", "one"]))
+            let revision = Names.revisionDatabase(database, number: 1)
+            let admin = try sandbox.connect()
+            try admin.query("ALTER DATABASE \(identifier: revision) WITH ALLOW_CONNECTIONS true")
+            let holder = try sandbox.connect(revision)
+            try await expectSuccess(sandbox.odb(["spares", "--keep", "1"]))
+            let maintained = try await sandbox.odb(["maintain"])
+            #expect(!maintained.succeeded)
+            let info = try await sandbox.odb(["info"])
+            #expect(info.output.contains("the spare of revision 1 could not be built (revision in use"), "\(info.output)")
+            #expect(try await sandbox.odb(["spares"]).output.contains("could not be built"))
+            let json = try await sandbox.odb(["info", "--json"])
+            #expect(json.output.contains("\"problem\" : \"revision in use\""), "\(json.output)")
+            _ = holder
+            try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(revision)")
+            try admin.query("ALTER DATABASE \(identifier: revision) WITH ALLOW_CONNECTIONS false")
+            try await expectSuccess(sandbox.odb(["maintain"]))
+            #expect(try await !sandbox.odb(["info"]).output.contains("could not be built"))
+        }
+    }
+}
