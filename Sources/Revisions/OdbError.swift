@@ -36,6 +36,8 @@ public enum OdbError: Error, Equatable, Sendable, CustomStringConvertible {
     case noControlDatabase(name: String, server: String)
     case notEnoughSpace(copying: String, needed: String, free: String, path: String)
     case server(action: String, error: String)
+    case unsupportedServer(version: String, server: String)
+    case clusterVersionMismatch(path: String, cluster: String, programs: String, binDirectory: String)
 
     public var description: String {
         switch self {
@@ -111,6 +113,10 @@ public enum OdbError: Error, Equatable, Sendable, CustomStringConvertible {
             "not enough disk space to copy '\(source)': it needs about \(needed) and \(path) has \(free) free; purge old revisions ('odb purge') or free some space"
         case .server(let action, let error):
             "could not \(action): \(error)"
+        case .unsupportedServer(let version, let server):
+            "\(server) runs PostgreSQL \(version), and odb supports PostgreSQL \(SupportedVersions.oldest) to \(SupportedVersions.newest); upgrade the server or use another"
+        case .clusterVersionMismatch(let path, let cluster, let programs, let binDirectory):
+            "the embedded cluster at \(path) was made by PostgreSQL \(cluster), but the programs in \(binDirectory) are PostgreSQL \(programs), and a cluster's major version cannot change without pg_upgrade; set ODB_PG_BINDIR to PostgreSQL \(cluster)'s programs, or move the cluster aside to make a new one"
         }
     }
 }
