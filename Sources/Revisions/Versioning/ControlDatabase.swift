@@ -38,6 +38,7 @@ public final class ControlDatabase {
             throw OdbError.cannotConnect(server: server.display, reason: error.message)
         }
         let control = ControlDatabase(name: name, connection: connection, server: server)
+        try SupportedVersions.check(connection.serverVersion, server: server.display)
         try control.migrate()
         return control
     }
