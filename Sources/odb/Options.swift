@@ -90,12 +90,13 @@ struct OutputOptions: ParsableArguments {
         case .droppedRevision(let number, let database): "dropped revision \(number) (\(database))"
         case .copied(let report):
             "copied '\(report.source)' to '\(report.target)' (\(formatBytes(report.size))) "
-                + "with \(report.strategy?.rawValue.uppercased() ?? "FILE_COPY") in \(String(format: "%.2f", report.seconds)) s: \(report.reason)"
+                + "with \(report.strategy?.label ?? "FILE_COPY") in \(String(format: "%.2f", report.seconds)) s: \(report.reason)"
         case .waitingForSpare(let number): "waiting for the spare of revision \(number), which is being built"
         case .usedSpare(let number, let database): "swapped in the spare of revision \(number) (\(database)): a rename, no copy"
         case .builtSpare(let number, let database): "built a spare of revision \(number) (\(database))"
         case .droppedSpare(let number, let database): "dropped the spare of revision \(number) (\(database))"
         case .droppedDiscarded(let database): "dropped the replaced database \(database)"
+        case .cloneUnavailable(let reason): "cannot clone, copying instead: \(reason)"
         default: nil
         }
     }
@@ -186,13 +187,14 @@ struct ChangeOptions: ParsableArguments {
     @Flag(name: .customLong("no-terminate"), help: "Refuse instead of ending other connections to the database.")
     var noTerminate = false
 
-    @Option(help: "How PostgreSQL copies: auto (the faster for each copy), wal_log or file_copy.")
+    @Option(help: "How PostgreSQL copies: auto (a clone where it works, else the faster), clone, wal_log or file_copy.")
     var strategy: StrategyChoice = .auto
 
     enum StrategyChoice: String, ExpressibleByArgument, CaseIterable {
         case auto
         case walLog = "wal_log"
         case fileCopy = "file_copy"
+        case clone
     }
 
     /// Runs `change` on the tracked database, then leaves the tidying (dropping what a revert

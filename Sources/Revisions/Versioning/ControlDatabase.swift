@@ -3,7 +3,7 @@
 public final class ControlDatabase {
     public static let defaultName = "odb"
     /// The schema version this odb writes; a newer one in the database is refused.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
     /// Advisory lock class for odb's locks ("odb" in ASCII).
     static let lockClass: Int32 = 0x6f_6462
     /// Advisory lock class held by the one worker tidying a database's spares ("odc").
@@ -15,6 +15,7 @@ public final class ControlDatabase {
     public let connection: Connection
     public let server: Server
     var storageCache: ServerStorage?
+    var cloneCache: CloneSupport?
 
     init(name: String, connection: Connection, server: Server) {
         self.name = name
@@ -37,8 +38,8 @@ public final class ControlDatabase {
         } catch let error as PostgresError {
             throw OdbError.cannotConnect(server: server.display, reason: error.message)
         }
-        let control = ControlDatabase(name: name, connection: connection, server: server)
         try SupportedVersions.check(connection.serverVersion, server: server.display)
+        let control = ControlDatabase(name: name, connection: connection, server: server)
         try control.migrate()
         return control
     }
@@ -167,6 +168,16 @@ public final class ControlDatabase {
                 discarded_at timestamptz NOT NULL DEFAULT now()
             )
             """,
+        ],
+        [
+            """
+            CREATE TABLE odb.copy_methods (     -- what trying file_copy_method = clone taught odb, per server
+                server text PRIMARY KEY,        -- the server's system identifier and major version
+                clone boolean NOT NULL,         -- whether a clone worked there
+                reason text NOT NULL,
+                checked_at timestamptz NOT NULL DEFAULT now()
+            )
+            """
         ],
     ]
 

@@ -7,6 +7,9 @@ public enum CopyStrategy: String, Codable, Sendable, CaseIterable {
     /// File by file: each byte is written once, after a checkpoint that flushes the whole
     /// cluster's dirty buffers.
     case fileCopy = "file_copy"
+    /// `FILE_COPY` with each file cloned (PostgreSQL 18's `file_copy_method = clone`): blocks are
+    /// shared until written, on file systems that can (see Mechanics/CloneMethod.swift).
+    case clone
 
     var keyword: String { self == .walLog ? "WAL_LOG" : "FILE_COPY" }
 
@@ -147,11 +150,12 @@ extension Repository {
             } else {
                 (chosen, reason) = CopyStrategy.choose(size: size, pendingCheckpoint: control.pendingCheckpointBytes())
             }
+            (chosen, reason) = try cloneIfPossible(chosen!, reason: reason)
             clause = " STRATEGY \(chosen!.keyword)"
         }
         let storage = control.storage()
         // WAL_LOG also writes the whole database to the WAL until the next checkpoint recycles it.
-        let needed = size * (chosen == .walLog ? 2 : 1) + reserve + (64 << 20)
+        let needed = size * (chosen == .walLog ? 2 : chosen == .clone ? 0 : 1) + reserve + (64 << 20)
         if let free = storage.freeBytes(), free < needed {
             throw OdbError.notEnoughSpace(
                 copying: source, needed: CopyStrategy.describe(needed), free: CopyStrategy.describe(free),
@@ -173,6 +177,8 @@ extension Repository {
                             source: source, target: target, done: storage.bytesWritten(since: before), total: size,
                             elapsed: ContinuousClock.now - start)))
             }
+        } catch let error as PostgresError where chosen == .clone && Self.isCloneFailure(error) {
+            return try withoutClone(after: error) { try copy(from: source, to: target, frozen: frozen, reserve: reserve) }
         } catch let error as PostgresError {
             switch error.sqlState {
             case .insufficientPrivilege?:
@@ -190,6 +196,7 @@ extension Repository {
             }
         }
         let elapsed = ContinuousClock.now - start
+        if chosen == .clone { cloneWorked() }
         let report = CopyReport(
             source: source, target: target, strategy: chosen, reason: reason, size: size,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

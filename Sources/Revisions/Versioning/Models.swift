@@ -32,6 +32,8 @@ public struct Info: Codable, Sendable, Equatable {
     public var sparesSize: Int64 = 0
     /// Replaced working databases not dropped yet.
     public var discardedSize: Int64 = 0
+    /// Whether copies on this server clone (PostgreSQL 18 on a file system that shares blocks).
+    public var copies: CopyMethod?
 }
 
 /// A session that odb ended to get a database to itself.
@@ -106,4 +108,6 @@ public enum Event: Sendable, Equatable {
     case skippedSpare(number: Int, reason: String)
     /// Roles the recorded owner, grants or settings name are gone; those were left out.
     case rolesMissing(database: String, roles: [String])
+    /// A copy that could have cloned (PostgreSQL 18 and later) copies instead; said once a process.
+    case cloneUnavailable(reason: String)
 }

@@ -449,13 +449,15 @@ public final class Repository {
                 """
             ).first
         else { throw OdbError.notTracked(database: database) }
-        return Info(
+        var info = Info(
             database: database, server: control.server.display, revision: row.int("revision"), parent: row.int("parent"),
             tip: row.int("tip"),
             parentTags: row.jsonArray("tags"),
             size: Int64(row.int("size")), revisions: row.int("revisions"), revisionsSize: Int64(row.int("revisions_size")),
             spares: row.jsonArray("spares"),
             sparesSize: Int64(row.int("spares_size")), discardedSize: Int64(row.int("discarded_size")))
+        info.copies = control.copyMethod()
+        return info
     }
 
     // MARK: Tags
@@ -548,7 +550,7 @@ public final class Repository {
 
     /// Marks the database protected (revert and purge refuse to touch it), or not.
     public func protect(_ on: Bool) async throws {
-        try await control.withLock(on: database, timeout: options.lockTimeout, events: events) {
+        _ = try await control.withLock(on: database, timeout: options.lockTimeout, events: events) {
             try connection.query("UPDATE odb.databases SET protected = \(on) WHERE name = \(database)")
         }
     }

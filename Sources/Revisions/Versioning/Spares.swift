@@ -85,7 +85,7 @@ extension Repository {
     /// Sets how many spares to keep (0: none); `maintain()` builds or drops them to match.
     public func keepSpares(_ count: Int) async throws -> SparePolicy {
         guard count >= 0, count <= 100 else { throw OdbError.invalidSpareCount(count) }
-        try await control.withLock(on: database, timeout: options.lockTimeout, events: events) {
+        _ = try await control.withLock(on: database, timeout: options.lockTimeout, events: events) {
             try connection.query("UPDATE odb.databases SET spares = \(count) WHERE name = \(database)")
         }
         return try sparePolicy()

@@ -26,6 +26,11 @@ extension ODB {
                             "spares   : revision\(info.spares.count == 1 ? "" : "s") \(info.spares.map(String.init).joined(separator: ", ")) (\(formatBytes(info.sparesSize)))"
                         )
                     }
+                    if let copies = info.copies {
+                        lines.append(
+                            "copies   : \(copies.clone == true ? "clone" : copies.clone == false ? "copy" : "clone, untried") (\(copies.reason))"
+                        )
+                    }
                     if info.discardedSize > 0 {
                         lines.append("to drop  : \(formatBytes(info.discardedSize)) replaced by reverts")
                     }
