@@ -17,7 +17,11 @@ struct CloneTests {
     @Test func commitsAndRevertsCloneAndRevisionsShareBlocks() async throws {
         try await onXFS { xfs, sandbox in
             let database = try sandbox.makeDatabase("cloned")
-            try sandbox.connect(database).query("INSERT INTO t SELECT g FROM generate_series(1, 2000000) g")
+            let filled = try sandbox.connect(database)
+            try filled.query("INSERT INTO t SELECT g FROM generate_series(1, 1000000) g")
+            // Unchanged from here on: no autovacuum or hint bits rewriting its pages (and so unsharing them).
+            try filled.query("ALTER TABLE t SET (autovacuum_enabled = false)")
+            try filled.query("VACUUM (FREEZE, ANALYZE) t")
             #expect(try await sandbox.odb(["init", database]).succeeded)
             try sandbox.connect().query("CHECKPOINT")
             let size = Int64(try sandbox.connect().query("SELECT pg_database_size(\(database)) AS size").first!.int("size"))
@@ -37,7 +41,7 @@ struct CloneTests {
             let revert = try await sandbox.odb(["revert", "-v", "3"])
             #expect(revert.succeeded, "\(revert.errorOutput)")
             #expect(revert.errorOutput.contains("with FILE_COPY (cloned)"), "\(revert.errorOutput)")
-            #expect(try sandbox.connect(database).query("SELECT count(*) AS n FROM t").first?.int("n") == 2_000_000)
+            #expect(try sandbox.connect(database).query("SELECT count(*) AS n FROM t").first?.int("n") == 1_000_000)
 
             let info = try await sandbox.odb(["info"])
             #expect(
