@@ -431,7 +431,7 @@ public final class Repository {
     /// Where the working database stands, in one query.
     public func info() throws -> Info {
         guard
-            let row = try connection.query(
+            let row = try connection.queryWhileDatabasesDrop(
                 """
                 SELECT d.revision, d.parent,
                        coalesce((SELECT max(number) FROM odb.revisions r WHERE r.database = d.name), 0) AS tip,

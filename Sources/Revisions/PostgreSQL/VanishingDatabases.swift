@@ -1,0 +1,18 @@
+extension Connection {
+    /// Runs a query that measures databases (`pg_database_size`) which another session may be
+    /// dropping meanwhile: a database seen in the catalog can be gone by the time its size is
+    /// asked, and PostgreSQL then fails the whole query. Such a query is run again, a few times.
+    @discardableResult
+    func queryWhileDatabasesDrop(_ sql: SQL, attempts: Int = 5) throws -> Rows {
+        for _ in 1..<attempts {
+            do {
+                return try query(sql)
+            } catch let error as PostgresError
+                where error.sqlState == .invalidCatalogName && error.message.hasPrefix("database with OID")
+            {
+                continue
+            }
+        }
+        return try query(sql)
+    }
+}
