@@ -15,6 +15,10 @@ public enum OdbError: Error, Equatable, Sendable {
     case userMissing(String)
     case emptyURL(source: String)
     case noControlDatabase(name: String, server: String)
+    /// The server's PostgreSQL is older than odb supports (`SupportedVersions`).
+    case unsupportedServer(version: String, server: String)
+    /// The embedded cluster was made by another major version of PostgreSQL than the programs found.
+    case clusterVersionMismatch(path: String, cluster: String, programs: String, binDirectory: String)
     case controlSchemaTooNew(found: Int, supported: Int)
     /// The database named as the control database holds other things than odb's metadata.
     case notAControlDatabase(String)

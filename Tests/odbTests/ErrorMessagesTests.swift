@@ -11,6 +11,7 @@ import Testing
         let sessions = (1...7).map { Session(pid: $0, user: "app", application: "") }
         let cases: [(OdbError, String)] = [
             (.programMissing("initdb"), "apt-get install postgresql"),
+            (.unsupportedServer(version: "9.6.24", server: "db"), "odb supports PostgreSQL 15 to 18"),
             (
                 .connectionsOpen(database: "demo", sessions: sessions),
                 "app (pid 5) and 2 more); close them, or drop --no-terminate"

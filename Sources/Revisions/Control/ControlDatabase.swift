@@ -7,6 +7,7 @@ public final class ControlDatabase {
     public let connection: Connection
     public let server: Server
     var storageCache: ServerStorage?
+    var cloneCache: CloneSupport?
 
     init(name: String, connection: Connection, server: Server) {
         self.name = name
@@ -32,6 +33,7 @@ public final class ControlDatabase {
             try Self.create(name, conninfo: conninfo, server: server)
             connection = try connect(conninfo, database: name, server: server)
         }
+        try SupportedVersions.check(connection.serverVersion, server: server.display)
         try connection.limitAbandonedStatements()
         let control = ControlDatabase(name: name, connection: connection, server: server)
         try ControlSchema(connection: connection).migrate()

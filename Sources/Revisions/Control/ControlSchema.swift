@@ -125,7 +125,15 @@ struct ControlSchema {
         ],
         [
             // Why the background worker last failed to build a spare, for the next command to say.
-            "ALTER TABLE odb.databases ADD COLUMN spare_failure jsonb"
+            "ALTER TABLE odb.databases ADD COLUMN spare_failure jsonb",
+            """
+            CREATE TABLE odb.copy_methods (     -- what trying file_copy_method = clone taught odb, per server
+                server text PRIMARY KEY,        -- the server's system identifier and major version
+                clone boolean NOT NULL,         -- whether a clone worked there
+                reason text NOT NULL,
+                checked_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
         ],
     ]
 }

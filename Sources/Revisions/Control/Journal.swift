@@ -66,7 +66,7 @@ struct Journal {
     /// out the copy into `target`: what a disk check must count besides its own copy. Sizes this
     /// role may not read count as nothing.
     static func bytesStillToCopy(excluding target: String, on connection: Connection) throws -> Int64 {
-        try connection.query(
+        try connection.queryWhileDatabasesDrop(
             """
             SELECT coalesce(sum(greatest(pg_database_size(d.oid) - coalesce(pg_database_size(m.oid), 0), 0)), 0)::bigint AS pending
             FROM (SELECT o.database AS source, o.made FROM odb.operations o WHERE o.kind = 'commit'

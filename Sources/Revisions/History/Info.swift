@@ -4,8 +4,14 @@ import Foundation
 extension Repository {
     /// In one query.
     public func info() throws -> Info {
+        var info = try recordedInfo()
+        info.copies = control.copyMethod()
+        return info
+    }
+
+    private func recordedInfo() throws -> Info {
         guard
-            let row = try connection.query(
+            let row = try connection.queryWhileDatabasesDrop(
                 """
                 SELECT d.revision, d.parent,
                        coalesce((SELECT max(number) FROM odb.revisions r WHERE r.database = d.name), 0) AS tip,

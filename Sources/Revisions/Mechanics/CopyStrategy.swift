@@ -7,6 +7,9 @@ public enum CopyStrategy: String, Codable, Sendable, CaseIterable {
     /// File by file: each byte is written once, after a checkpoint that flushes the whole
     /// cluster's dirty buffers.
     case fileCopy = "file_copy"
+    /// `FILE_COPY` with each file cloned (PostgreSQL 18's `file_copy_method = clone`): blocks are
+    /// shared until written, on file systems that can (see Mechanics/CloneMethod.swift).
+    case clone
 
     var keyword: String { self == .walLog ? "WAL_LOG" : "FILE_COPY" }
 

@@ -27,9 +27,10 @@ extension Repository {
     @discardableResult
     func copy(from source: String, to target: String, frozen: Bool, reserve: Int64 = 0) throws -> CopyReport {
         let size = try connection.databaseSize(source)
-        let (strategy, reason) =
+        let chosen =
             options.strategy.map { ($0, "chosen by the user") }
             ?? CopyStrategy.choose(size: size, pendingCheckpoint: control.pendingCheckpointBytes())
+        let (strategy, reason) = try cloneIfPossible(chosen.0, reason: chosen.1)
         let storage = control.storage()
         let needed = try spaceNeeded(copying: size, strategy: strategy, reserve: reserve, into: target, on: storage)
         if let free = storage.freeBytes(), free < needed {
@@ -51,6 +52,8 @@ extension Repository {
                             source: source, target: target, done: storage.bytesWritten(since: before), total: size,
                             elapsed: ContinuousClock.now - start)))
             }
+        } catch let error as PostgresError where strategy == .clone && Self.isCloneFailure(error) {
+            return try withoutClone(after: error) { try copy(from: source, to: target, frozen: frozen, reserve: reserve) }
         } catch let error as PostgresError {
             switch error.sqlState {
             case .insufficientPrivilege?:
@@ -69,6 +72,7 @@ extension Repository {
                 throw OdbError(error) ?? OdbError.copyFailed(source: source, target: target, error: error)
             }
         }
+        if strategy == .clone { cloneWorked() }
         let report = CopyReport(
             source: source, target: target, strategy: strategy, reason: reason, size: size,
             seconds: (ContinuousClock.now - start).seconds)
@@ -89,7 +93,8 @@ extension Repository {
         guard storage.dataDirectory != nil else { return 0 }
         let others = try Journal.bytesStillToCopy(excluding: target, on: connection)
         let margin = max(64 << 20, (storage.totalBytes() ?? 0) / 20)
-        return size * (strategy == .walLog ? 2 : 1) + reserve + others + margin
+        // A clone shares its blocks until they are written.
+        return size * (strategy == .walLog ? 2 : strategy == .clone ? 0 : 1) + reserve + others + margin
     }
 }
 

@@ -107,7 +107,13 @@ extension Program {
 
     private func configuration() throws -> Configuration {
         var options = PlatformOptions()
-        if let user {
+        var (executable, arguments) = (self.executable, self.arguments)
+        if let user, let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: FileManager.default.isExecutableFile) {
+            // Subprocess switches users in a child made with a raw clone3, where glibc's setgid can
+            // wait forever for the parent's threads; setpriv switches in a process of its own.
+            arguments = ["--reuid=\(user.uid)", "--regid=\(user.gid)", "--init-groups", "--", executable] + arguments
+            executable = setpriv
+        } else if let user {
             options.supplementaryGroups = user.groups
             options.groupID = user.gid
             options.userID = user.uid

@@ -141,6 +141,7 @@ public struct EmbeddedCluster: Sendable {
     public func start(programs: PostgresPrograms) async throws -> StartOutcome {
         try await initialize(programs: programs)
         if case .running(_, let port) = status() { return .alreadyRunning(port: port) }
+        try await checkVersion(programs: programs)
         let user = try serverUser()
         try makeDirectory(socketDirectory, mode: 0o700, owner: user)
         if !FileManager.default.fileExists(atPath: logFile) {

@@ -34,6 +34,8 @@ public struct Info: Codable, Sendable, Equatable {
     public var discardedSize: Int64 = 0
     /// Why the background worker last failed to build a spare, if it did.
     public var spareFailure: SpareFailure? = nil
+    /// Whether copies on this server clone (PostgreSQL 18 on a file system that shares blocks).
+    public var copies: CopyMethod?
 }
 
 /// A session that odb ended to get a database to itself.
@@ -110,6 +112,8 @@ public enum Event: Sendable, Equatable {
     case rolesMissing(database: String, roles: [String])
     /// The background worker could not build a spare (said by the next command that needs it).
     case spareFailed(SpareFailure)
+    /// A copy that could have cloned (PostgreSQL 18 and later) copies instead; said once a process.
+    case cloneUnavailable(reason: String)
     /// Statements restoring an owner, grant or setting that this role may not run; left out.
     case restoreRefused(database: String, statements: [String])
 }

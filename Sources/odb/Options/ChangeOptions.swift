@@ -12,13 +12,14 @@ struct ChangeOptions: ParsableArguments {
     @Flag(name: .customLong("no-terminate"), help: "Refuse instead of ending other connections to the database.")
     var noTerminate = false
 
-    @Option(help: "How PostgreSQL copies: auto (the faster for each copy), wal_log or file_copy.")
+    @Option(help: "How PostgreSQL copies: auto (a clone where it works, else the faster), clone, wal_log or file_copy.")
     var strategy: StrategyChoice = .auto
 
     enum StrategyChoice: String, ExpressibleByArgument, CaseIterable {
         case auto
         case walLog = "wal_log"
         case fileCopy = "file_copy"
+        case clone
     }
 
     /// Runs `change` on the tracked database, then leaves the tidying (dropping what a revert

@@ -26,6 +26,10 @@ extension OdbError {
             "odb runs as root, and PostgreSQL must run as an unprivileged user, but there is no user '\(user)'; create it (Debian's postgresql package does)"
         case .emptyURL(let source):
             "\(source) is empty; give a connection URL such as postgresql://user@host/postgres, or leave it unset"
+        case .unsupportedServer(let version, let server):
+            "\(server) runs PostgreSQL \(version), and odb supports PostgreSQL \(SupportedVersions.oldest) to \(SupportedVersions.newest); upgrade the server or use another"
+        case .clusterVersionMismatch(let path, let cluster, let programs, let binDirectory):
+            "the embedded cluster at \(path) was made by PostgreSQL \(cluster), but the programs in \(binDirectory) are PostgreSQL \(programs), and a cluster's major version cannot change without pg_upgrade; set ODB_PG_BINDIR to PostgreSQL \(cluster)'s programs, or move the cluster aside to make a new one"
         case .noControlDatabase(let name, let server):
             "no odb control database '\(name)' on \(server); run 'odb init DB' to start tracking a database there, or give --control-db"
         case .notAControlDatabase(let name):

@@ -36,13 +36,14 @@ extension Text {
         case .droppedRevision(let number, let database): "dropped revision \(number) (\(database))"
         case .copied(let report):
             "copied '\(report.source)' to '\(report.target)' (\(bytes(report.size))) "
-                + "with \(report.strategy.rawValue.uppercased()) in \(String(format: "%.2f", report.seconds)) s: "
+                + "with \(report.strategy.label) in \(String(format: "%.2f", report.seconds)) s: "
                 + report.reason
         case .waitingForSpare(let number): "waiting for the spare of revision \(number), which is being built"
         case .usedSpare(let number, let database): "swapped in the spare of revision \(number) (\(database)): a rename, no copy"
         case .builtSpare(let number, let database): "built a spare of revision \(number) (\(database))"
         case .droppedSpare(let number, let database): "dropped the spare of revision \(number) (\(database))"
         case .droppedDiscarded(let database): "dropped the replaced database \(database)"
+        case .cloneUnavailable(let reason): "cannot clone, copying instead: \(reason)"
         default: nil
         }
     }

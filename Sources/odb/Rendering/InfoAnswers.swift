@@ -21,6 +21,11 @@ extension Answer {
         if info.discardedSize > 0 {
             lines.append("to drop  : \(Text.bytes(info.discardedSize)) replaced by reverts")
         }
+        if let copies = info.copies {
+            lines.append(
+                "copies   : \(copies.clone == true ? "clone" : copies.clone == false ? "copy" : "clone, untried") (\(copies.reason))"
+            )
+        }
         if let failure = info.spareFailure { lines.append("warning  : " + Text.spareFailure(failure)) }
         return Answer(value: info, text: lines.joined(separator: "\n"))
     }
