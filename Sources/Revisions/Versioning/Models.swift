@@ -106,4 +106,6 @@ public enum Event: Sendable, Equatable {
     case skippedSpare(number: Int, reason: OdbError)
     /// Roles the recorded owner, grants or settings name are gone; those were left out.
     case rolesMissing(database: String, roles: [String])
+    /// An odb was stopped while `patch` of a migration ran, with `guardRevision` committed before it.
+    case migrationInterrupted(database: String, patch: String, guardRevision: Int?)
 }
