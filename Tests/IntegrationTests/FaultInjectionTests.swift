@@ -35,9 +35,9 @@ extension Integration {
 
         static let spareSteps: Set<Step> = [.revertJournaled, .swapFenced, .swapSwapped]
 
-        /// Signals are sent at the steps of the commands people interrupt: commit and revert.
+        /// Signals are sent at the steps of the commands people interrupt: commit, revert and migrate.
         static func applies(_ fault: Fault, to step: Step) -> Bool {
-            fault.signalStatus == nil || ["commit", "revert", "swap"].contains(step.operation)
+            fault.signalStatus == nil || ["commit", "revert", "swap", "migrate"].contains(step.operation)
         }
 
         static let cases: [Case] = Step.allCases.flatMap { step in

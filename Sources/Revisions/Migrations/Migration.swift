@@ -30,41 +30,57 @@ extension Repository {
             let entry = Journal.Entry(
                 kind: .migrate, number: guardRevision ?? 0, made: chosen[0].file, replaced: nil, allowConnections: true)
             try journal.record(entry)
-            try reached(.migrateJournaled)
-            var done: [AppliedPatch] = []
-            for (patch, statements) in zip(chosen, statements) {
-                if patch != chosen[0] {
-                    try connection.transaction {
-                        try journal.clear()
-                        try journal.record(
-                            Journal.Entry(
-                                kind: .migrate, number: guardRevision ?? 0, made: patch.file, replaced: nil,
-                                allowConnections: true))
-                    }
-                }
-                let started = ContinuousClock.now
-                do {
-                    try apply(
-                        patch, statements, sha256: contents[patch.number]!.sha256, guardRevision: guardRevision,
-                        on: TrackingTable(connection: working!))
-                } catch let failure as StatementFailure {
-                    let invalid =
-                        patch.type.transactional ? [] : ((try? TrackingTable(connection: working!).invalidIndexes()) ?? [])
-                    working = nil
-                    let undo = try undoFailed(done.map(\.file), guardRevision: guardRevision, protected: state.protected)
-                    throw OdbError.patchFailed(
-                        PatchFailure(
-                            file: patch.file, line: failure.line, message: failure.error.description,
-                            sqlState: failure.error.sqlState?.rawValue, undo: undo, invalidIndexes: invalid))
-                }
-                let elapsed = ContinuousClock.now - started
-                done.append(AppliedPatch(file: patch.file, type: patch.type, seconds: Self.seconds(elapsed)))
+            do {
+                return try applyAll(
+                    plan, guardRevision: guardRevision, protected: state.protected, working: &working)
+            } catch {
+                // Stopped by a signal, odb says so itself: a transactional patch was rolled back, and
+                // a concurrent one's unfinished row stays for `odb migrate` to refuse on.
+                if case OdbError.interrupted = OdbError.from(error) { try? journal.clear() }
+                throw error
             }
-            try journal.clear()
-            return MigrationOutcome(
-                database: database, dryRun: false, guardRevision: guardRevision, applied: done, listed: [],
-                remaining: plan.remaining, accepted: plan.accepted)
         }
+    }
+
+    /// The patches one after the other, the journal naming the one running.
+    private func applyAll(_ plan: Plan, guardRevision: Int?, protected: Bool, working: inout Connection?) throws
+        -> MigrationOutcome
+    {
+        let (chosen, statements, contents) = (plan.chosen, plan.statements, plan.contents)
+        try reached(.migrateJournaled)
+        var done: [AppliedPatch] = []
+        for (patch, statements) in zip(chosen, statements) {
+            if patch != chosen[0] {
+                try connection.transaction {
+                    try journal.clear()
+                    try journal.record(
+                        Journal.Entry(
+                            kind: .migrate, number: guardRevision ?? 0, made: patch.file, replaced: nil,
+                            allowConnections: true))
+                }
+            }
+            let started = ContinuousClock.now
+            do {
+                try apply(
+                    patch, statements, sha256: contents[patch.number]!.sha256, guardRevision: guardRevision,
+                    on: TrackingTable(connection: working!))
+            } catch let failure as StatementFailure {
+                let invalid =
+                    patch.type.transactional ? [] : ((try? TrackingTable(connection: working!).invalidIndexes()) ?? [])
+                working = nil
+                let undo = try undoFailed(done.map(\.file), guardRevision: guardRevision, protected: protected)
+                throw OdbError.patchFailed(
+                    PatchFailure(
+                        file: patch.file, line: failure.line, message: failure.error.description,
+                        sqlState: failure.error.sqlState?.rawValue, undo: undo, invalidIndexes: invalid))
+            }
+            let elapsed = ContinuousClock.now - started
+            done.append(AppliedPatch(file: patch.file, type: patch.type, seconds: Self.seconds(elapsed)))
+        }
+        try journal.clear()
+        return MigrationOutcome(
+            database: database, dryRun: false, guardRevision: guardRevision, applied: done, listed: [],
+            remaining: plan.remaining, accepted: plan.accepted)
     }
 
     /// What a run will apply, read from the folder and the tracking table, every patch parsed.

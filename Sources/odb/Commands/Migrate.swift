@@ -49,6 +49,7 @@ extension ODB {
             if status && (group || one || type != nil || dryRun || noGuard || acceptChanged) {
                 throw ValidationError("--status applies nothing; give it alone")
             }
+            if dryRun && acceptChanged { throw ValidationError("--accept-changed writes to the database; a dry run never does") }
             if wait < 0 { throw ValidationError("--wait needs a number of seconds, 0 or more") }
         }
 
