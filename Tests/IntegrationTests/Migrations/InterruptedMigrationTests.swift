@@ -50,7 +50,7 @@ extension Integration {
             try await withSandbox { sandbox in
                 let database = try await tracked(sandbox)
                 try sandbox.writePatches([
-                    "patch-1-0-0-std.sql": "SELECT pg_sleep(2);\nCREATE TABLE a ();",
+                    "patch-1-0-0-std.sql": "SELECT pg_sleep(4);\nCREATE TABLE a ();",
                     "patch-1-0-1-concurrent.sql": "CREATE INDEX CONCURRENTLY t_x ON t (x);\nVACUUM t;",
                 ])
                 let migration = Task { try await sandbox.odb(["migrate"]) }
@@ -104,22 +104,25 @@ extension Integration {
         @Test func twoMigratorsAtOnce() async throws {
             try await withSandbox { sandbox in
                 let database = try await tracked(sandbox)
-                try sandbox.writePatches(["patch-1-0-0-std.sql": "SELECT pg_sleep(3);\nCREATE TABLE a ();"])
-                let first = Task { try await sandbox.odb(["migrate"]) }
-                try await sandbox.waitUntil {
-                    try !sandbox.connect().query(
-                        "SELECT 1 FROM pg_stat_activity WHERE datname = \(database) AND query LIKE 'SELECT pg_sleep%'"
-                    ).isEmpty
-                }
-                let patient = Task { try await sandbox.odb(["migrate"]) }
+                try sandbox.writePatches(["patch-1-0-0-std.sql": "CREATE TABLE a ();"])
+                // Another migrator holds odb's lock on the database: a session of the test, so that
+                // it lets go exactly when the test says.
+                let holder = try sandbox.connect(sandbox.control)
+                let lock: SQL = "\(LockClass.database.rawValue), hashtext(\(database))"
+                try holder.query("SELECT pg_advisory_lock(\(lock))")
                 let impatient = try await sandbox.odb(["migrate", "--wait", "1"])
-                #expect(impatient.errorOutput.contains("waiting for another odb"), "\(impatient.errorOutput)")
-                #expect(impatient.status == "exit status 1")
-                #expect(impatient.errorOutput.contains("is working on '\(database)'; wait for it to finish"))
-                try expectSuccess(try await first.value)
+                expectOneLine(impatient.withoutWaitingLine, containing: "is working on '\(database)'; wait for it to finish")
+                #expect(impatient.errorOutput.hasPrefix("waiting for another odb (postgres, backend pid \(holder.backendPID))"))
+                #expect(try sandbox.appliedPatches(database).isEmpty)
+
+                let patient = Task { try await sandbox.odb(["migrate"]) }
+                try await sandbox.waitUntil {
+                    try !holder.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").isEmpty
+                }
+                try holder.query("SELECT pg_advisory_unlock(\(lock))")
                 let second = try await patient.value
                 try expectSuccess(second)
-                #expect(second.output.contains("Nothing to migrate"), "\(second.output)")
+                #expect(second.errorOutput.contains("waiting for another odb"))
                 #expect(try sandbox.appliedPatches(database) == ["patch-1-0-0-std.sql"])
                 #expect(try sandbox.revisionCount() == 1)
             }

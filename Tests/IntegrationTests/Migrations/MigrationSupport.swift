@@ -41,7 +41,7 @@ extension Sandbox {
     }
 
     /// The pid of this sandbox's running `odb migrate`, waiting for it to appear.
-    func migratorPID(deadline: Duration = .seconds(30)) async throws -> Int32 {
+    func migratorPID(deadline: Duration = .seconds(120)) async throws -> Int32 {
         let end = ContinuousClock.now + deadline
         while ContinuousClock.now < end {
             for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int32(pid) != nil {
@@ -57,11 +57,21 @@ extension Sandbox {
     }
 
     /// Waits until `condition` holds, polling under a deadline.
-    func waitUntil(deadline: Duration = .seconds(30), _ condition: () throws -> Bool) async throws {
+    func waitUntil(deadline: Duration = .seconds(120), _ condition: () throws -> Bool) async throws {
         let end = ContinuousClock.now + deadline
         while try !condition() {
             guard ContinuousClock.now < end else { throw OdbError.busy(database: "a condition", holder: nil) }
             try await Task.sleep(for: .milliseconds(10))  // the poll's interval, under the deadline above
         }
+    }
+}
+
+extension ProgramResult {
+    /// The result with the "waiting for another odb" line taken off its error output.
+    var withoutWaitingLine: ProgramResult {
+        ProgramResult(
+            program: program, termination: termination, output: output,
+            errorOutput: errorOutput.split(separator: "\n").filter { !$0.hasPrefix("waiting for another odb") }.joined(
+                separator: "\n"))
     }
 }
