@@ -21,11 +21,15 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
+        // PostgreSQL's own parser (libpg_query), to split migration patches into statements as the
+        // server would. Debian ships no pkg-config file for it: a plain module map links it.
+        .systemLibrary(name: "CPgQuery", providers: [.apt(["libpg-query-dev"])]),
         // Every rule and every SQL statement of odb.
         .target(
             name: "Revisions",
             dependencies: [
                 "CLibPQ",
+                "CPgQuery",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),

@@ -61,6 +61,19 @@ public enum OdbError: Error, Equatable, Sendable {
     case notEnoughSpace(copying: String, needed: Int64, free: Int64, path: String?)
     case copyFailed(source: String, target: String, error: PostgresError)
 
+    // Migrations
+    case migrationFolderMissing(path: String)
+    case invalidSetting(file: String, key: String)
+    /// A file named `patch-…` that is not `patch-MAJOR-MINOR-POINT-TYPE.sql`.
+    case strayPatchFile(file: String)
+    case duplicatePatch(number: String, files: [String])
+    case patchUnreadable(file: String)
+    case patchUnparsable(file: String, line: Int, reason: String)
+    case patchesChanged(files: [String])
+    /// A concurrent patch did not run to its end: its tracking row has no end time.
+    case migrationUnfinished(file: String, guardRevision: Int?, invalidIndexes: [String])
+    case patchFailed(PatchFailure)
+
     /// What odb was not permitted to do.
     public enum Action: Equatable, Sendable {
         case createDatabase(String)

@@ -13,6 +13,7 @@ struct ODB: AsyncParsableCommand {
         subcommands: [
             Init.self, Commit.self, Revert.self, Info.self, Log.self, TagCommand.self, Tags.self, Purge.self,
             Spares.self, Maintain.self, Protect.self, Recover.self, ServerCommand.self, Psql.self, URL.self,
+            Migrate.self,
         ]
     )
 }

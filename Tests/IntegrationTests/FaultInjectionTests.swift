@@ -35,9 +35,9 @@ extension Integration {
 
         static let spareSteps: Set<Step> = [.revertJournaled, .swapFenced, .swapSwapped]
 
-        /// Signals are sent at the steps of the commands people interrupt: commit and revert.
+        /// Signals are sent at the steps of the commands people interrupt: commit, revert and migrate.
         static func applies(_ fault: Fault, to step: Step) -> Bool {
-            fault.signalStatus == nil || ["commit", "revert", "swap"].contains(step.operation)
+            fault.signalStatus == nil || ["commit", "revert", "swap", "migrate"].contains(step.operation)
         }
 
         static let cases: [Case] = Step.allCases.flatMap { step in
@@ -75,6 +75,13 @@ extension Integration {
                     command = ["revert", "1"]
                     states.append([1])
                 case "purge", "discard": command = ["purge", "all", "-y"]
+                case "migrate":
+                    // A transactional patch, then a concurrent one of two statements; neither touches t.
+                    command = ["migrate"]
+                    try sandbox.writePatches([
+                        "patch-1-0-0-std.sql": "CREATE TABLE m ();",
+                        "patch-1-0-1-concurrent.sql": "CREATE INDEX CONCURRENTLY t_x ON t (x);\nVACUUM t;",
+                    ])
                 default: command = ["maintain"]
                 }
                 let environment = ["ODB_FAULT": test.step.rawValue + (test.fault == .kill ? "" : ":\(test.fault.rawValue)")]

@@ -13,7 +13,8 @@ struct Journal {
         case swap
         /// A restore filling a temporary database from a dump (not yet written).
         case restore
-        /// A migration applying patches under a guard revision (not yet written).
+        /// A migration applying patches under a guard revision: `number` is the guard (0: none),
+        /// `made` the patch file running.
         case migrate
 
         /// What the kind is called for people: a swap is how a revert uses a spare.

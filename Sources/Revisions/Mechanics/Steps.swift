@@ -23,6 +23,11 @@ public enum Step: String, CaseIterable, Sendable {
     case spareClaimed = "spare.claimed"
     case spareCopied = "spare.copied"
     case discardDropped = "discard.dropped"
+    case migrateJournaled = "migrate.journaled"
+    /// A transactional patch's statements have run, before its transaction commits.
+    case migrateApplied = "migrate.applied"
+    /// Between two statements of a concurrent patch.
+    case migrateStatement = "migrate.statement"
 
     /// The operation the step belongs to: commit, revert, swap, purge, init, spare or discard.
     public var operation: Substring { rawValue.prefix { $0 != "." } }

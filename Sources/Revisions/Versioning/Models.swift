@@ -116,4 +116,6 @@ public enum Event: Sendable, Equatable {
     case cloneUnavailable(reason: String)
     /// Statements restoring an owner, grant or setting that this role may not run; left out.
     case restoreRefused(database: String, statements: [String])
+    /// An odb was stopped while `patch` of a migration ran, with `guardRevision` committed before it.
+    case migrationInterrupted(database: String, patch: String, guardRevision: Int?)
 }

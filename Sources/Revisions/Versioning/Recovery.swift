@@ -40,7 +40,10 @@ extension Repository {
         switch entry.kind {
         case .initialize:
             outcome = try recoverInit()
-        case .commit, .revert, .swap, .restore, .migrate:
+        case .migrate:
+            // Reported, not undone: the migration's own recovery says what is left (see there).
+            return try recoverMigration(entry)
+        case .commit, .revert, .swap, .restore:
             try rollBack(entry)
             outcome = .rolledBack
         }
@@ -55,6 +58,8 @@ public struct Recovered: Codable, Sendable, Equatable {
     public enum Outcome: String, Codable, Sendable {
         case completed
         case rolledBack = "rolled back"
+        /// A migration: nothing undone, its state reported (see `recoverMigration(_:)`).
+        case reported = "stopped where it was"
     }
 
     /// init, commit, revert, restore or migrate.

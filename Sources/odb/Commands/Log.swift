@@ -20,7 +20,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.repository()
+                let repository = try await connection.repository(reporting: output)
                 let revisions = try repository.log(limit: limit)
                 let parent = try repository.workingParent()
                 try output.emit(.log(revisions, workingParent: parent, graph: graph))

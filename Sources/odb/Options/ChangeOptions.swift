@@ -35,4 +35,18 @@ struct ChangeOptions: ParsableArguments {
         if backgroundWork { try? workspace.startMaintenance(of: repository.database) }
         return outcome
     }
+
+    /// `run` for a change that also needs the workspace and its own lock deadline (`odb migrate`);
+    /// the background worker starts also when the change failed, since a failed migration reverts.
+    func run<T>(
+        _ connection: ConnectionOptions, _ output: OutputOptions, lockTimeout: Duration,
+        _ change: (Workspace, Repository) throws -> T
+    ) async throws -> T {
+        let options = Repository.Options(
+            terminate: !noTerminate, lockTimeout: lockTimeout,
+            strategy: strategy == .auto ? nil : CopyStrategy(rawValue: strategy.rawValue), background: backgroundWork)
+        let (workspace, repository) = try await connection.workspaceAndRepository(options: options, reporting: output)
+        defer { if backgroundWork { try? workspace.startMaintenance(of: repository.database) } }
+        return try change(workspace, repository)
+    }
 }

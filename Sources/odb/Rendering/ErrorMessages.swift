@@ -92,7 +92,56 @@ extension OdbError {
             "not enough disk space to copy '\(source)': it needs about \(Text.bytes(needed)) and \(path ?? "the server") has \(free > 0 ? Text.bytes(free) : "none") free; purge old revisions ('odb purge') or free some space"
         case .copyFailed(let source, let target, let error):
             "could not copy '\(source)' to '\(target)': \(error.description)"
+        case .migrationFolderMissing(let path):
+            "no migrations folder '\(path)'; give one ('odb migrate DIR') or name it in odb.toml ([migrate] folder = \"…\")"
+        case .invalidSetting(let file, let key):
+            "\(file): '\(key)' must be a quoted, non-empty string without escapes"
+        case .strayPatchFile(let file):
+            "'\(file)' looks like a patch but is not named patch-MAJOR-MINOR-POINT-TYPE.sql (TYPE: std, direct or concurrent); rename or move it"
+        case .duplicatePatch(let number, let files):
+            "two patches have the number \(number) (\(files.joined(separator: ", "))); renumber one"
+        case .patchUnreadable(let file):
+            "cannot read the patch '\(file)'; check its permissions"
+        case .patchUnparsable(let file, let line, let reason):
+            "\(file), line \(line): \(reason); nothing was run, fix the patch and try again"
+        case .patchesChanged(let files):
+            "applied patches have changed since (\(files.joined(separator: ", "))); put them back as they were, or run 'odb migrate --accept-changed' to record their new contents without running them"
+        case .migrationUnfinished(let file, let guardRevision, let indexes):
+            "the concurrent patch \(file) did not run to its end"
+                + (indexes.isEmpty ? "" : " and left invalid indexes (\(indexes.joined(separator: ", ")))")
+                + (guardRevision.map { "; go back to before the migration with 'odb revert \($0)', or" } ?? ";")
+                + " finish it by hand (drop what it half made) and DELETE its row from odb.patches, then run 'odb migrate' again"
+        case .patchFailed(let failure):
+            failure.text
         }
+    }
+}
+
+extension PatchFailure {
+    /// The file, the line and the server's words, then what became of the database.
+    var text: String {
+        var text = "\(file), line \(line): \(message)"
+        if !invalidIndexes.isEmpty { text += "; it left invalid indexes (\(invalidIndexes.joined(separator: ", ")))" }
+        func list(_ files: [String]) -> String { files.isEmpty ? "none" : files.joined(separator: ", ") }
+        switch undo {
+        case .reverted(let guardRevision, let undone):
+            text +=
+                "; reverted to revision \(guardRevision), committed before the migration"
+                + (undone.isEmpty ? ": nothing else was applied" : ", undoing \(list(undone))")
+        case .protected(let guardRevision, let applied):
+            text +=
+                "; the database is protected, so odb did not revert it (applied before the failure: \(list(applied))); "
+                + "to undo them: 'odb protect --off' then 'odb revert \(guardRevision)'"
+        case .revertFailed(let guardRevision, let applied, let reason):
+            text +=
+                "; reverting to revision \(guardRevision) failed (\(reason)), so \(list(applied)) stay applied; "
+                + "run 'odb revert \(guardRevision)'"
+        case .unguarded(let applied):
+            text += "; without a guard the patches before it stay applied: \(list(applied))"
+        case .dryRun:
+            text += "; a dry run: everything was rolled back"
+        }
+        return text
     }
 }
 

@@ -13,6 +13,9 @@ extension Text {
                 + sessions.map(\.description).joined(separator: ", ")
         case .recovered(let database, let recovered):
             "an interrupted \(recovered.description) on '\(database)' was \(recovered.outcome.rawValue)"
+        case .migrationInterrupted(let database, let patch, let guardRevision):
+            "an odb was stopped while migrating '\(database)', running \(patch); 'odb migrate' resumes after the patches "
+                + "it committed" + (guardRevision.map { ", 'odb revert \($0)' goes back to before the migration" } ?? "")
         case .copying:
             nil
         case .skippedSpare(let number, let reason):
