@@ -32,6 +32,8 @@ public struct Info: Codable, Sendable, Equatable {
     public var sparesSize: Int64 = 0
     /// Replaced working databases not dropped yet.
     public var discardedSize: Int64 = 0
+    /// Whether the working database is on the server (false: renamed or dropped by hand).
+    public var exists = true
 }
 
 /// A session that odb ended to get a database to itself.

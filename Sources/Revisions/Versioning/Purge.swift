@@ -5,7 +5,8 @@ extension Repository {
         let rows = try connection.query(
             """
             SELECT r.number, coalesce(r.size, 0) AS size FROM odb.revisions r
-            WHERE r.database = \(database) AND r.dbname IS NOT NULL
+            JOIN pg_database p ON p.datname = r.dbname
+            WHERE r.database = \(database)
               AND (\(mode == .all) OR NOT EXISTS (SELECT 1 FROM odb.tags t WHERE t.database = r.database AND t.number = r.number))
             ORDER BY r.number
             """)

@@ -13,6 +13,9 @@ extension ODB {
         @Flag(name: .short, help: "Do not ask for confirmation (required without a terminal).")
         var yes = false
 
+        @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Say what would be dropped, and drop nothing.")
+        var dryRun = false
+
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions
 
@@ -20,6 +23,10 @@ extension ODB {
             try await failing {
                 let repository = try await connection.repository(reporting: output)
                 let plan = try repository.purgePlan(mode)
+                if dryRun {
+                    try output.emit(.purgeDryRun(plan))
+                    return
+                }
                 if plan.revisions.isEmpty {
                     try output.emit(.nothingToPurge(plan))
                     return
@@ -31,8 +38,9 @@ extension ODB {
                     print(Text.purgeQuestion(plan))
                     print("Confirm? [y/N] ", terminator: "")
                     guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-                        print("Nothing purged")
-                        return
+                        // Declined: nothing was done, and a script must not take that for done.
+                        ProgressLine.standardError.print("Nothing purged")
+                        throw ExitCode(1)
                     }
                 }
                 let dropped = try repository.purge(plan)

@@ -5,7 +5,8 @@ extension Answer {
     /// `odb info`: where the working database stands.
     static func info(_ info: Info) -> Answer {
         var lines = [
-            "database : \(info.database)",
+            "database : \(Text.oneLine(info.database))"
+                + (info.exists ? "" : " (missing: renamed or dropped by hand? 'odb revert' recreates it, 'odb untrack' forgets it)"),
             "server   : \(info.server)",
             "revision : \(info.revision) (parent: \(info.parent), tip: \(info.tip))",
         ]
