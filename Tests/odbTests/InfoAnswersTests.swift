@@ -20,6 +20,7 @@ import Testing
                 {
                   "database" : "demo",
                   "discardedSize" : 0,
+                  "exists" : true,
                   "parent" : 0,
                   "parentTags" : [
 
