@@ -30,7 +30,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.readingRepository()
+                let repository = try await connection.readingRepository(reporting: output)
                 let only = try revision.map(RevisionArgument.init(parsing:))
                 let revisions = try repository.log(limit: limit, only: only, since: since.flatMap(sinceDate))
                 let parent = try repository.workingParent()

@@ -99,5 +99,45 @@ extension Integration {
                 #expect(info.output.contains("new\\nline\\u{1B}[31m"), "\(info.output)")
             }
         }
+
+        @Test func decliningPurgeAtThePromptExits1() async throws {
+            guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+                print("skipped: /usr/bin/script (util-linux) is needed to give odb a terminal")
+                return
+            }
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("declined")
+                try expectSuccess(try await sandbox.odb(["init", database]))
+                try expectSuccess(try await sandbox.odb(["commit"]))
+                let command = [Sandbox.executable, "purge", "all", "--url", sandbox.conninfo, "--control-db", sandbox.control]
+                    .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+                let result = try await Program(
+                    "/usr/bin/script", ["-qec", command, "/dev/null"], environment: .inherited(changing: serverVariables),
+                    workingDirectory: sandbox.directory
+                ).result(input: .string("n\n"))
+                #expect(result.status == "exit status 1", "\(result.status): \(result.output)")
+                #expect(result.output.contains("Nothing purged"))
+                #expect(try sandbox.databases().contains(Names.revisionDatabase(database, number: 1)))
+            }
+        }
+
+        @Test func theAutomaticRecoverySaysWhatItDid() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("recovered", rows: [1])
+                try expectSuccess(try await sandbox.odb(["init", database]))
+                let killed = try await sandbox.odb(["commit"], environment: ["ODB_FAULT": "commit.copied"])
+                #expect(!killed.succeeded)
+                // The killed odb's session may take a moment to go; until then nothing is recovered.
+                let end = ContinuousClock.now + .seconds(30)
+                var said = ""
+                while ContinuousClock.now < end {
+                    let info = try await sandbox.odb(["info"])
+                    try expectSuccess(info)
+                    said = info.errorOutput
+                    if !said.isEmpty { break }
+                }
+                #expect(said.contains("an interrupted commit of revision 1 on '\(database)' was rolled back by this odb"), "\(said)")
+            }
+        }
     }
 }
