@@ -38,7 +38,31 @@ extension Answer {
         } else {
             text = revisions.map { Text.revision($0, workingParent: workingParent, graph: false) }.joined(separator: "\n")
         }
-        return Answer(value: revisions, text: text)
+        return Answer(value: revisions.map { LogEntry($0, workingParent: workingParent) }, text: text)
+    }
+}
+
+/// One revision in `odb log --json`: the revision's fields, with `purged` and `working_parent`
+/// said explicitly rather than left to a missing `database`.
+struct LogEntry: Encodable {
+    let revision: Revision
+    let workingParent: Bool
+
+    init(_ revision: Revision, workingParent: Int) {
+        self.revision = revision
+        self.workingParent = revision.number == workingParent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case purged
+        case workingParent = "working_parent"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try revision.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(revision.database == nil || revision.size == nil, forKey: .purged)
+        try container.encode(workingParent, forKey: .workingParent)
     }
 }
 

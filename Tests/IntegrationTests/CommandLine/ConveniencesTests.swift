@@ -92,6 +92,8 @@ extension Integration {
                     Set((try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?.keys.map { $0 } ?? [])
                 }
                 #expect(try keys(purged.output) == keys(nothing.output))
+                let log = try await sandbox.odb(["log", "--json"])
+                #expect(log.output.contains("\"purged\" : true") && log.output.contains("\"working_parent\" : true"), "\(log.output)")
                 #expect(try keys(purged.output) == ["database", "purged", "size", "dry_run"])
             }
         }
