@@ -21,6 +21,8 @@ public enum OdbError: Error, Equatable, Sendable {
     case notPermitted(Action, reason: String)
     /// A signal (SIGINT, SIGTERM, SIGHUP) stopped the command; what it had begun was undone.
     case interrupted(signal: Int32)
+    /// The role may not use the control database's schema (another role set it up).
+    case controlNotPermitted(role: String, database: String)
     /// `.odb/config.json` cannot be read.
     case configCorrupt(path: String)
     /// A command that only reads, in a folder with no project (and no server given).

@@ -46,8 +46,15 @@ public final class Workspace {
         let conninfo = try await connectionString(for: server, environment: options.environment)
         let name = controlDatabaseName(options, config: config)
         try Names.validateDatabase(name)
-        let control = try ControlDatabase.open(
-            server: server, name: name, conninfo: conninfo, create: options.createControlDatabase)
+        let control: ControlDatabase
+        do {
+            control = try ControlDatabase.open(
+                server: server, name: name, conninfo: conninfo, create: options.createControlDatabase)
+        } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
+            // Another role's control database: say whose rights are missing, not only the schema.
+            let role = parsedOptions(conninfo)["user"] ?? options.environment["PGUSER"] ?? Repository.author
+            throw OdbError.controlNotPermitted(role: role, database: name)
+        }
         return Workspace(project: project, server: server, control: control, conninfo: conninfo, options: options)
     }
 

@@ -38,6 +38,8 @@ extension OdbError {
             "not permitted to \(action.text): \(reason); connect as a role that may (a superuser, or one with CREATEDB that owns the database)"
         case .interrupted(let signal):
             "interrupted by \(signalName(signal)): odb stopped cleanly and undid what it had begun; the working database is whole and accepts connections ('odb info' says where it stands)"
+        case .controlNotPermitted(let role, let database):
+            "the role '\(role)' may not use odb's control database '\(database)' (schema odb, set up by another role); as its owner or a superuser, run in '\(database)': GRANT USAGE ON SCHEMA odb TO \(role); GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA odb TO \(role); or give this role its own with --control-db NAME"
         case .configCorrupt(let path):
             "\(path) is corrupt (not odb's JSON); fix it or move it aside, then run 'odb init DB' again"
         case .nothingTracked(let directory):

@@ -15,6 +15,10 @@ extension Integration {
                 let json = try await sandbox.plain(["--version", "--json"])
                 let decoded = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
                 #expect(decoded?["postgresql_tested"] as? [Int] == [15, 18])
+                // The man page's source: what swift-argument-parser's generate-manual reads.
+                let help = try await sandbox.plain(["--experimental-dump-help"])
+                try expectSuccess(help)
+                #expect(help.output.contains("\"untrack\"") && help.output.contains("\"exec\""))
                 for shell in ["bash", "zsh", "fish"] {
                     let script = try await sandbox.plain(["--generate-completion-script", shell])
                     try expectSuccess(script)
