@@ -113,11 +113,16 @@ public final class Workspace {
         var environment = options.environment
         if let url = options.url { environment["ODB_URL"] = url }
         environment["ODB_FAULT"] = nil  // a test's fault is meant for its command, not for the worker
+        // So that a command waiting for it can say it waits for odb's own worker.
+        environment["PGAPPNAME"] = Workspace.workerApplicationName
         try Program(
             executable, ["maintain", "--database", database, "--control-db", control.name, "--quiet"],
             environment: .exactly(environment)
         ).startDetached()
     }
+
+    /// The application name of the background worker's sessions.
+    public static let workerApplicationName = "odb maintain"
 
     /// Starts tracking `database` (see `Repository.track(create:)`), makes it the project's
     /// current one, and has the project remember this server and control database.

@@ -82,6 +82,8 @@ public struct Tag: Codable, Sendable, Equatable {
 public enum PurgeMode: String, Codable, Sendable, CaseIterable {
     case all
     case keeptags
+    /// The revisions the user named (`odb purge 3 4`).
+    case chosen
 }
 
 /// What a purge would drop, for the confirmation.

@@ -10,6 +10,9 @@ extension Repository {
     /// tag of that name moves (`tag -f`). Returns the revision the name marked before, if any.
     public func tag(_ name: String, revision: RevisionArgument?, moving: Bool) throws -> (tag: Tag, previous: Int?) {
         try Names.validateTag(name)
+        // What an odb that is gone left is repaired first, as under the lock, but without waiting
+        // for one at work: the statement below needs no lock.
+        try recoverAbandoned()
         let parent = try state().parent
         let number = try resolve(revision ?? .number(parent), parent: parent)
         let outcome = try tagRecords.add(name, number: number, moving: moving)
@@ -20,7 +23,7 @@ extension Repository {
 
     /// Deletes a tag: one statement, so it takes no lock and never waits.
     public func deleteTag(_ name: String) throws -> Tag {
-        _ = try state()
+        try recoverAbandoned()
         guard let number = try tagRecords.delete(name) else { throw OdbError.unknownTag(name) }
         return Tag(name: name, revision: number)
     }

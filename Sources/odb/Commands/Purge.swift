@@ -7,8 +7,15 @@ extension ODB {
         static let configuration = CommandConfiguration(
             abstract: "Drop revision databases to free space; the history stays readable.")
 
-        @Argument(help: "all: every revision database; keeptags: all but the tagged ones.")
-        var mode: PurgeMode
+        @Argument(help: "all: every revision database; keeptags: all but the tagged ones; or the revisions to purge (numbers, tags).")
+        var targets: [String]
+
+        func validate() throws {
+            if targets.isEmpty { throw ValidationError("purge needs all, keeptags, or the revisions to purge") }
+            if targets.count > 1, targets.contains("all") || targets.contains("keeptags") {
+                throw ValidationError("purge takes all, keeptags, or revisions, not both")
+            }
+        }
 
         @Flag(name: .short, help: "Do not ask for confirmation (required without a terminal).")
         var yes = false
@@ -22,7 +29,12 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let repository = try await connection.repository(reporting: output)
-                let plan = try repository.purgePlan(mode)
+                let plan: PurgePlan
+                switch targets {
+                case ["all"]: plan = try repository.purgePlan(.all)
+                case ["keeptags"]: plan = try repository.purgePlan(.keeptags)
+                default: plan = try repository.purgePlan(chosen: try targets.map(RevisionArgument.init(parsing:)))
+                }
                 if dryRun {
                     try output.emit(.purgeDryRun(plan))
                     return
@@ -50,4 +62,3 @@ extension ODB {
     }
 }
 
-extension PurgeMode: ExpressibleByArgument {}

@@ -6,6 +6,8 @@ extension Text {
     /// draws, and for the details only `verbose` (`-v`) shows.
     static func event(_ event: Event, verbose: Bool) -> String? {
         switch event {
+        case .waitingForLock(let database, let holder?) where holder.application == Workspace.workerApplicationName:
+            "waiting for odb's background worker (backend pid \(holder.pid)), which is tidying '\(database)' after the last change…"
         case .waitingForLock(let database, let holder):
             "waiting for another odb (\(holder.map(describeHolder) ?? "another session")) working on '\(database)'…"
         case .endedSessions(let database, let sessions):

@@ -83,7 +83,9 @@ extension Text {
         }
         if !revision.tags.isEmpty { text += "  [\(revision.tags.joined(separator: ", "))]" }
         if revision.spare { text += "  (spare)" }
-        if !revision.message.isEmpty { text += "  \(revision.message.split(whereSeparator: \.isNewline).first ?? "")" }
+        if !revision.message.isEmpty {
+            text += "  \(Text.oneLine(String(revision.message.split(whereSeparator: \.isNewline).first ?? "")))"
+        }
         return text
     }
 }

@@ -86,6 +86,14 @@ extension Integration {
                 #expect(try await sandbox.odb(["log", "--since", "2999-01-01"]).output.hasPrefix("no revisions"))
                 #expect(try await sandbox.odb(["log", "--since", "2000-01-01T00:00:00Z"]).output.split(separator: "\n").count == 2)
 
+                // Chosen revisions: only those go.
+                try expectSuccess(try await sandbox.odb(["commit", "-m", "three"]))
+                let chosen = try await sandbox.odb(["purge", "3", "-y", "--json"])
+                try expectSuccess(chosen)
+                #expect(chosen.output.contains("\"purged\" : [\n    3\n  ]"), "\(chosen.output)")
+                #expect(!(try sandbox.databases().contains(Names.revisionDatabase(database, number: 3))))
+                #expect(try sandbox.databases().contains(Names.revisionDatabase(database, number: 2)))
+                expectUsageError(try await sandbox.odb(["purge", "all", "2"]), containing: "not both")
                 let dry = try await sandbox.odb(["purge", "all", "--dry-run", "--json"])
                 try expectSuccess(dry)
                 #expect(dry.output.contains("\"dry_run\" : true"))
