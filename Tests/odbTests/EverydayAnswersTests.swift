@@ -36,7 +36,8 @@ import Testing
         #expect(ODB.closestCommand(to: "purgee") == "purge")
         #expect(ODB.closestCommand(to: "xyzzy-frobnicate") == nil)
         #expect(
-            Text.unknownCommand("status", closest: "info") == "odb: 'status' is not an odb command; did you mean 'odb info'? (see 'odb help')")
+            Text.unknownCommand("status", closest: "info")
+                == "odb: 'status' is not an odb command; did you mean 'odb info'? (see 'odb help')")
     }
 
     @Test func serverStatusSaysWhy() {
@@ -47,11 +48,20 @@ import Testing
     }
 
     @Test func serversAsALibpqUserReadsThem() {
-        #expect(Server(source: .commandLine, conninfo: "host=/srv/pg/run port=5432 user=postgres").display
-            == "postgresql://postgres@/?host=/srv/pg/run&port=5432 (from --url)")
+        #expect(
+            Server(source: .commandLine, conninfo: "host=/srv/pg/run port=5432 user=postgres").display
+                == "postgresql://postgres@/?host=/srv/pg/run&port=5432 (from --url)")
         #expect(Server(source: .commandLine, conninfo: "service=ext").display == "service=ext (from --url)")
         let multi = Server(source: .commandLine, conninfo: "host=a,b port=5544,5544")
         #expect(multi.url(multi.conninfo, database: "demo") == "postgresql://a:5544,b:5544/demo")
+    }
+
+    @Test func waitingForTheWorkerSaysSo() {
+        let worker = Session(pid: 42, user: "postgres", application: Workspace.workerApplicationName)
+        #expect(
+            Text.event(.waitingForLock(database: "demo", holder: worker), verbose: false)
+                == "waiting for odb's background worker (backend pid 42), which is tidying 'demo' after the last change…")
+        #expect(Text.event(.waitingForSpare(number: 2), verbose: false) == "waiting for the spare of revision 2 being built…")
     }
 
     @Test func newMessagesSayWhatToDo() {

@@ -10,10 +10,12 @@ import Testing
     @Test func startAndStop() throws {
         try expectAnswer(
             .started(.started(port: 15_432), in: "/srv/app/.odb/cluster"),
-            text: "Started the embedded cluster in /srv/app/.odb/cluster, port 15432", json: "{\n  \"directory\" : \"/srv/app/.odb/cluster\",\n  \"port\" : 15432,\n  \"started\" : true\n}")
+            text: "Started the embedded cluster in /srv/app/.odb/cluster, port 15432",
+            json: "{\n  \"directory\" : \"/srv/app/.odb/cluster\",\n  \"port\" : 15432,\n  \"started\" : true\n}")
         try expectAnswer(
             .started(.alreadyRunning(port: 15_432), in: "/srv/app/.odb/cluster"),
-            text: "The embedded cluster is already running, port 15432", json: "{\n  \"directory\" : \"/srv/app/.odb/cluster\",\n  \"port\" : 15432,\n  \"started\" : false\n}")
+            text: "The embedded cluster is already running, port 15432",
+            json: "{\n  \"directory\" : \"/srv/app/.odb/cluster\",\n  \"port\" : 15432,\n  \"started\" : false\n}")
         try expectAnswer(.stopped(.stopped), text: "Stopped the embedded cluster", json: "{\n  \"stopped\" : true\n}")
         try expectAnswer(
             .stopped(.wasNotRunning), text: "The embedded cluster was not running", json: "{\n  \"stopped\" : false\n}")

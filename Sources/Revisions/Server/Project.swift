@@ -136,7 +136,9 @@ public struct Project: Sendable {
 
     func write(_ config: Config) throws {
         var config = config
-        if config.id == nil { config.id = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12)).lowercased() }
+        if config.id == nil {
+            config.id = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12)).lowercased()
+        }
         try makeDirectory(odbDirectory, mode: SystemUser.isRoot ? 0o755 : 0o700, owner: nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -181,7 +181,8 @@ extension Server {
             "host": "PGHOST", "hostaddr": "PGHOSTADDR", "port": "PGPORT", "user": "PGUSER", "dbname": "PGDATABASE",
             "password": "PGPASSWORD", "passfile": "PGPASSFILE", "service": "PGSERVICE", "sslmode": "PGSSLMODE",
             "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY", "options": "PGOPTIONS",
-            "application_name": "PGAPPNAME", "connect_timeout": "PGCONNECT_TIMEOUT", "target_session_attrs": "PGTARGETSESSIONATTRS",
+            "application_name": "PGAPPNAME", "connect_timeout": "PGCONNECT_TIMEOUT",
+            "target_session_attrs": "PGTARGETSESSIONATTRS",
         ]
         var variables: [String: String?] = [:]
         for (key, value) in options { if let name = names[key] { variables[name] = value } }

@@ -24,7 +24,8 @@ extension ODB {
         func validate() throws {
             if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
             if let since, sinceDate(since) == nil {
-                throw ValidationError("--since takes a date such as 2026-11-23 or 2026-11-23T20:30:00Z, not '\(Text.oneLine(since))'")
+                throw ValidationError(
+                    "--since takes a date such as 2026-11-23 or 2026-11-23T20:30:00Z, not '\(Text.oneLine(since))'")
             }
         }
 

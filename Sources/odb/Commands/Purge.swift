@@ -7,7 +7,8 @@ extension ODB {
         static let configuration = CommandConfiguration(
             abstract: "Drop revision databases to free space; the history stays readable.")
 
-        @Argument(help: "all: every revision database; keeptags: all but the tagged ones; or the revisions to purge (numbers, tags).")
+        @Argument(
+            help: "all: every revision database; keeptags: all but the tagged ones; or the revisions to purge (numbers, tags).")
         var targets: [String]
 
         func validate() throws {
@@ -61,4 +62,3 @@ extension ODB {
         }
     }
 }
-

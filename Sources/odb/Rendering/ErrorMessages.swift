@@ -154,7 +154,8 @@ extension Text {
     }
 
     /// `odb url` with nothing tracked: what it prints instead, said on stderr.
-    static let untrackedURL = "odb: no database is tracked here; this is the server's postgres database ('odb init DB' tracks one)"
+    static let untrackedURL =
+        "odb: no database is tracked here; this is the server's postgres database ('odb init DB' tracks one)"
 
     /// A command that is not odb's, with the closest that is.
     static func unknownCommand(_ name: String, closest: String?) -> String {

@@ -6,7 +6,8 @@ extension Answer {
     static func info(_ info: Info) -> Answer {
         var lines = [
             "database : \(Text.oneLine(info.database))"
-                + (info.exists ? "" : " (missing: renamed or dropped by hand? 'odb revert' recreates it, 'odb untrack' forgets it)"),
+                + (info.exists
+                    ? "" : " (missing: renamed or dropped by hand? 'odb revert' recreates it, 'odb untrack' forgets it)"),
             "server   : \(info.server)",
             "revision : \(info.revision) (parent: \(info.parent), tip: \(info.tip))",
         ]

@@ -33,7 +33,10 @@ extension Integration {
                 let url = sandbox.conninfo + " password=sekrit-pw"
                 try expectSuccess(try await sandbox.odb(["init", database], url: url))
                 let result = try await sandbox.odb(
-                    ["exec", "--", "sh", "-c", "echo \"$DATABASE_URL|$PGDATABASE|$PGPASSWORD\"; psql -XAtc 'select 41+1'; exit 7"],
+                    [
+                        "exec", "--", "sh", "-c",
+                        "echo \"$DATABASE_URL|$PGDATABASE|$PGPASSWORD\"; psql -XAtc 'select 41+1'; exit 7",
+                    ],
                     url: url)
                 #expect(result.status == "exit status 7", "\(result.status): \(result.errorOutput)")
                 let lines = result.output.split(separator: "\n").map(String.init)
@@ -84,7 +87,8 @@ extension Integration {
                 try expectSuccess(one)
                 #expect(one.output.split(separator: "\n").count == 1 && one.output.hasPrefix("1 "), "\(one.output)")
                 #expect(try await sandbox.odb(["log", "--since", "2999-01-01"]).output.hasPrefix("no revisions"))
-                #expect(try await sandbox.odb(["log", "--since", "2000-01-01T00:00:00Z"]).output.split(separator: "\n").count == 2)
+                #expect(
+                    try await sandbox.odb(["log", "--since", "2000-01-01T00:00:00Z"]).output.split(separator: "\n").count == 2)
 
                 // Chosen revisions: only those go.
                 try expectSuccess(try await sandbox.odb(["commit", "-m", "three"]))
@@ -105,7 +109,8 @@ extension Integration {
                 }
                 #expect(try keys(purged.output) == keys(nothing.output))
                 let log = try await sandbox.odb(["log", "--json"])
-                #expect(log.output.contains("\"purged\" : true") && log.output.contains("\"working_parent\" : true"), "\(log.output)")
+                #expect(
+                    log.output.contains("\"purged\" : true") && log.output.contains("\"working_parent\" : true"), "\(log.output)")
                 #expect(try keys(purged.output) == ["database", "purged", "size", "dry_run"])
             }
         }

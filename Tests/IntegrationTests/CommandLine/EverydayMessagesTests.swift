@@ -24,7 +24,8 @@ extension Integration {
                 expectUsageError(try await sandbox.plain(["comit"]), containing: "did you mean 'odb commit'")
                 expectUsageError(try await sandbox.odb(["log", "-l", "-1"]), containing: "--limit must be at least 1")
                 expectUsageError(try await sandbox.odb(["spares", "--keep", "-1"]), containing: "cannot keep -1 spares")
-                expectUsageError(try await sandbox.odb(["init", "-d", "x", "y"]), containing: "init takes the database as its argument")
+                expectUsageError(
+                    try await sandbox.odb(["init", "-d", "x", "y"]), containing: "init takes the database as its argument")
                 expectUsageError(try await sandbox.odb(["log", "--since", "yesterday"]), containing: "--since takes a date")
             }
         }
@@ -136,7 +137,8 @@ extension Integration {
                     said = info.errorOutput
                     if !said.isEmpty { break }
                 }
-                #expect(said.contains("an interrupted commit of revision 1 on '\(database)' was rolled back by this odb"), "\(said)")
+                #expect(
+                    said.contains("an interrupted commit of revision 1 on '\(database)' was rolled back by this odb"), "\(said)")
             }
         }
     }
