@@ -61,12 +61,6 @@ public struct Project: Sendable {
         return EmbeddedCluster(directory: inside, settings: settings)
     }
 
-    /// Whether `.odb/` exists (a project found, not only a place where one would be made).
-    public var exists: Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: odbDirectory, isDirectory: &isDirectory) && isDirectory.boolValue
-    }
-
     private func reachableAncestor(of path: String) -> String {
         var current = URL(fileURLWithPath: path)
         while !FileManager.default.fileExists(atPath: current.path) { current.deleteLastPathComponent() }
