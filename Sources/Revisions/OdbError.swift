@@ -27,6 +27,14 @@ public enum OdbError: Error, Equatable, Sendable {
     case notPermitted(Action, reason: String)
     /// A signal (SIGINT, SIGTERM, SIGHUP) stopped the command; what it had begun was undone.
     case interrupted(signal: Int32)
+    /// The role may not use the control database's schema (another role set it up).
+    case controlNotPermitted(role: String, database: String)
+    /// `.odb/config.json` cannot be read.
+    case configCorrupt(path: String)
+    /// A command that only reads, in a folder with no project (and no server given).
+    case nothingTracked(directory: String)
+    /// The project tracks `database`, but its embedded cluster is not at `path` (moved?).
+    case clusterMissing(path: String, database: String)
 
     // What the user named
     case noCurrentDatabase
@@ -36,6 +44,10 @@ public enum OdbError: Error, Equatable, Sendable {
     case invalidRevision(String)
     case unknownRevision(String)
     case nothingCommitted
+    /// The tracked working database is not on the server (renamed or dropped by hand).
+    case workingDatabaseMissing(database: String)
+    /// A tag can only name a revision that still has its database.
+    case tagPurged(String, revision: Int)
     case revisionPurged(Int)
     case revisionDatabaseMissing(number: Int, database: String)
     case invalidTagName(String, reason: NameProblem)

@@ -11,14 +11,19 @@ public final class Workspace {
 
     public struct Options: Sendable {
         public var url: String?
-        public var controlDatabase = ControlDatabase.defaultName
+        /// The control database; nil: ODB_CONTROL_DB, else the one the project remembers, else `odb`.
+        public var controlDatabase: String?
+        /// Use the embedded cluster whatever else is set (`--embedded`).
+        public var embedded = false
+        /// A command that only reads: a missing embedded cluster is reported, never created.
+        public var readOnly = false
         public var directory = FileManager.default.currentDirectoryPath
         public var environment = ProcessInfo.processInfo.environment
         public var cluster = EmbeddedCluster.Settings()
         /// Whether a missing control database is created (by `odb init`) or reported.
         public var createControlDatabase = false
 
-        public init(url: String? = nil, controlDatabase: String = ControlDatabase.defaultName) {
+        public init(url: String? = nil, controlDatabase: String? = nil) {
             self.url = url
             self.controlDatabase = controlDatabase
         }
@@ -36,13 +41,43 @@ public final class Workspace {
     /// use), and opens the control database.
     public static func open(_ options: Options) async throws -> Workspace {
         let project = Project.findOrNew(from: options.directory)
-        let server = try Server.choose(
-            url: options.url, environment: options.environment, project: project, settings: options.cluster)
+        let config = try project.config()
+        let server = try choose(options, project: project)
         let conninfo = try await connectionString(for: server, environment: options.environment)
-        try Names.validateDatabase(options.controlDatabase)
-        let control = try ControlDatabase.open(
-            server: server, name: options.controlDatabase, conninfo: conninfo, create: options.createControlDatabase)
+        let name = controlDatabaseName(options, config: config)
+        try Names.validateDatabase(name)
+        let control: ControlDatabase
+        do {
+            control = try ControlDatabase.open(
+                server: server, name: name, conninfo: conninfo, create: options.createControlDatabase)
+        } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
+            // Another role's control database: say whose rights are missing, not only the schema.
+            let role = parsedOptions(conninfo)["user"] ?? options.environment["PGUSER"] ?? Repository.author
+            throw OdbError.controlNotPermitted(role: role, database: name)
+        }
         return Workspace(project: project, server: server, control: control, conninfo: conninfo, options: options)
+    }
+
+    /// The server `options` choose for `project`; for a command that only reads, an error rather
+    /// than an embedded cluster that does not exist yet (which it would otherwise create).
+    public static func choose(_ options: Options, project: Project) throws -> Server {
+        let server = try Server.choose(
+            url: options.url, embedded: options.embedded, environment: options.environment, project: project,
+            settings: options.cluster)
+        if options.readOnly, let cluster = server.cluster, !cluster.isInitialized {
+            if let database = try project.config().database {
+                throw OdbError.clusterMissing(path: cluster.directory, database: database)
+            }
+            throw OdbError.nothingTracked(directory: project.root)
+        }
+        return server
+    }
+
+    /// The control database: `--control-db`, else ODB_CONTROL_DB, else the project's, else `odb`.
+    static func controlDatabaseName(_ options: Options, config: Project.Config) -> String {
+        if let name = options.controlDatabase { return name }
+        if let name = options.environment["ODB_CONTROL_DB"], !name.isEmpty { return name }
+        return config.server?.controlDatabase ?? ControlDatabase.defaultName
     }
 
     /// The conninfo to reach `server`, starting the embedded cluster if it is the one chosen
@@ -78,17 +113,23 @@ public final class Workspace {
         var environment = options.environment
         if let url = options.url { environment["ODB_URL"] = url }
         environment["ODB_FAULT"] = nil  // a test's fault is meant for its command, not for the worker
+        // So that a command waiting for it can say it waits for odb's own worker.
+        environment["PGAPPNAME"] = Workspace.workerApplicationName
         try Program(
             executable, ["maintain", "--database", database, "--control-db", control.name, "--quiet"],
             environment: .exactly(environment)
         ).startDetached()
     }
 
-    /// Starts tracking `database` (see `Repository.track(create:)`) and makes it the project's
-    /// current one.
+    /// The application name of the background worker's sessions.
+    public static let workerApplicationName = "odb maintain"
+
+    /// Starts tracking `database` (see `Repository.track(create:)`), makes it the project's
+    /// current one, and has the project remember this server and control database.
     public func track(_ database: String, create: Bool) throws -> InitOutcome {
         let outcome = try repository(database).track(create: create)
         try project.setCurrentDatabase(database)
+        try project.remember(server.remembered(controlDatabase: control.name, project: project))
         return outcome
     }
 }

@@ -90,14 +90,14 @@ import Testing
             json: "{\n  \"dropped\" : [\n\n  ],\n  \"recovered\" : null\n}")
     }
 
-    /// `protected` is a string in JSON, as it has always been.
+    /// `protected` is a boolean in JSON.
     @Test func protect() throws {
         try expectAnswer(
             .protection(of: "prod", on: true), text: "prod is protected: revert and purge will refuse",
             json: """
                 {
                   "database" : "prod",
-                  "protected" : "true"
+                  "protected" : true
                 }
                 """)
         try expectAnswer(
@@ -105,7 +105,7 @@ import Testing
             json: """
                 {
                   "database" : "prod",
-                  "protected" : "false"
+                  "protected" : false
                 }
                 """)
     }

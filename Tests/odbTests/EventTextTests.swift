@@ -19,8 +19,9 @@ import Testing
             (.endedSessions(database: "demo", sessions: [sessions[1]]), "ended 1 connection to 'demo': carol (pid 11)"),
             (
                 .recovered(database: "demo", Recovered(operation: "revert", number: 2, outcome: .rolledBack)),
-                "an interrupted revert of revision 2 on 'demo' was rolled back"
+                "an interrupted revert of revision 2 on 'demo' was rolled back by this odb before it began"
             ),
+            (.waitingForSpare(number: 2), "waiting for the spare of revision 2 being built…"),
             (
                 .skippedSpare(
                     number: 3, reason: .notEnoughSpace(copying: "demo*3", needed: 3 << 30, free: 1 << 30, path: "/srv/pg")),
@@ -48,7 +49,6 @@ import Testing
                 .copied(copied),
                 "copied 'demo*2' to 'demo' (7.1 MB) with WAL_LOG in 0.12 s: 7 MB to copy is too small to pay for a checkpoint"
             ),
-            (.waitingForSpare(number: 2), "waiting for the spare of revision 2, which is being built"),
             (.usedSpare(number: 2, database: "demo~2"), "swapped in the spare of revision 2 (demo~2): a rename, no copy"),
             (.builtSpare(number: 2, database: "demo~2"), "built a spare of revision 2 (demo~2)"),
             (.droppedSpare(number: 2, database: "demo~2"), "dropped the spare of revision 2 (demo~2)"),
@@ -77,10 +77,12 @@ import Testing
     @Test func progress() {
         let known = CopyProgress(
             source: "demo*2", target: "demo", done: 536_870_912, total: 1_073_741_824, elapsed: .milliseconds(2345))
-        #expect(Text.progress(known) == "copying demo*2 → demo: 512.0 MB of 1.0 GB (50%), 2.3 s")
+        #expect(Text.progress(known) == "copying revision 2: 512.0 MB of 1.0 GB (50%), 2.3 s")
+        #expect(Text.copied("demo", into: "demo*3") == "'demo' into revision 3")
+        #expect(Text.copied("demo*3", into: "demo*odb-new") == "revision 3")
         let over = CopyProgress(source: "a", target: "b", done: 2048, total: 1024, elapsed: .seconds(1))
-        #expect(Text.progress(over) == "copying a → b: 2.0 kB of 1.0 kB (100%), 1.0 s")
+        #expect(Text.progress(over) == "copying 'a': 2.0 kB of 1.0 kB (100%), 1.0 s")
         let unknown = CopyProgress(source: "a", target: "b", done: nil, total: 1_073_741_824, elapsed: .milliseconds(600))
-        #expect(Text.progress(unknown) == "copying a → b: 1.0 GB, 0.6 s")
+        #expect(Text.progress(unknown) == "copying 'a': 1.0 GB, 0.6 s")
     }
 }

@@ -20,6 +20,7 @@ import Testing
                 {
                   "database" : "demo",
                   "discardedSize" : 0,
+                  "exists" : true,
                   "parent" : 0,
                   "parentTags" : [
 
@@ -121,11 +122,13 @@ import Testing
                     "message" : "two",
                     "number" : 2,
                     "parent" : 1,
+                    "purged" : false,
                     "size" : 7444000,
                     "spare" : true,
                     "tags" : [
                       "v2"
-                    ]
+                    ],
+                    "working_parent" : true
                   },
                   {
                     "author" : "alice",
@@ -133,11 +136,13 @@ import Testing
                     "message" : "",
                     "number" : 1,
                     "parent" : 0,
+                    "purged" : true,
                     "size" : 7444000,
                     "spare" : false,
                     "tags" : [
 
-                    ]
+                    ],
+                    "working_parent" : false
                   }
                 ]
                 """)

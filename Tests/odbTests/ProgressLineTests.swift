@@ -29,8 +29,8 @@ import Testing
         line.print("again")
         #expect(
             sink.all == [
-                "before\n", Self.clear + "copying a → b: 512 B of 1.0 kB (50%), 0.5 s",
-                Self.clear + "copying a → b: 512 B of 1.0 kB (50%), 1.0 s", Self.clear + "after\n", "again\n",
+                "before\n", Self.clear + "copying 'a': 512 B of 1.0 kB (50%), 0.5 s",
+                Self.clear + "copying 'a': 512 B of 1.0 kB (50%), 1.0 s", Self.clear + "after\n", "again\n",
             ])
     }
 
@@ -43,7 +43,7 @@ import Testing
         line.clear()
         line.clear()
         line.print("done")
-        #expect(sink.all == [Self.clear + "copying a → b: 512 B of 1.0 kB (50%), 1.0 s", Self.clear, "done\n"])
+        #expect(sink.all == [Self.clear + "copying 'a': 512 B of 1.0 kB (50%), 1.0 s", Self.clear, "done\n"])
     }
 
     @Test func silentOffATerminal() {
@@ -79,7 +79,7 @@ import Testing
                 #expect(write.dropFirst(shown ? Self.clear.count : 0).hasPrefix("line "))
                 shown = false
             } else {
-                #expect(write == Self.clear + "copying a → b: 512 B of 1.0 kB (50%), 1.0 s")
+                #expect(write == Self.clear + "copying 'a': 512 B of 1.0 kB (50%), 1.0 s")
                 shown = true
             }
         }

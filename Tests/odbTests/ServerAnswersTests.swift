@@ -10,10 +10,12 @@ import Testing
     @Test func startAndStop() throws {
         try expectAnswer(
             .started(.started(port: 15_432), in: "/srv/app/.odb/cluster"),
-            text: "Started the embedded cluster in /srv/app/.odb/cluster, port 15432", json: "{\n  \"started\" : 15432\n}")
+            text: "Started the embedded cluster in /srv/app/.odb/cluster, port 15432",
+            json: "{\n  \"directory\" : \"/srv/app/.odb/cluster\",\n  \"port\" : 15432,\n  \"started\" : true\n}")
         try expectAnswer(
             .started(.alreadyRunning(port: 15_432), in: "/srv/app/.odb/cluster"),
-            text: "The embedded cluster is already running, port 15432", json: "{\n  \"running\" : 15432\n}")
+            text: "The embedded cluster is already running, port 15432",
+            json: "{\n  \"directory\" : \"/srv/app/.odb/cluster\",\n  \"port\" : 15432,\n  \"started\" : false\n}")
         try expectAnswer(.stopped(.stopped), text: "Stopped the embedded cluster", json: "{\n  \"stopped\" : true\n}")
         try expectAnswer(
             .stopped(.wasNotRunning), text: "The embedded cluster was not running", json: "{\n  \"stopped\" : false\n}")
@@ -24,7 +26,7 @@ import Testing
             .serverStatus(Self.embedded, status: .running(pid: 4242, port: 15_432), answering: false),
             text: """
                 server : embedded cluster in /srv/app/.odb/cluster
-                chosen : by embedded cluster
+                chosen : by default: no --url, ODB_URL, project server or PG* variables
                 status : running, pid 4242
                 data   : /srv/app/.odb/cluster/data
                 socket : /srv/app/.odb/cluster/run, port 15432
@@ -46,7 +48,7 @@ import Testing
         #expect(
             Answer.serverStatus(Self.embedded, status: .stopped(port: 15_432), answering: false).text == """
                 server : embedded cluster in /srv/app/.odb/cluster
-                chosen : by embedded cluster
+                chosen : by default: no --url, ODB_URL, project server or PG* variables
                 status : stopped
                 data   : /srv/app/.odb/cluster/data
                 socket : /srv/app/.odb/cluster/run, port 15432
@@ -55,7 +57,7 @@ import Testing
             .serverStatus(Self.embedded, status: .notInitialized, answering: false),
             text: """
                 server : embedded cluster in /srv/app/.odb/cluster
-                chosen : by embedded cluster
+                chosen : by default: no --url, ODB_URL, project server or PG* variables
                 status : not created yet (the first command that needs it creates it)
                 data   : /srv/app/.odb/cluster/data
                 """,

@@ -6,14 +6,16 @@ import Testing
 @Suite struct TagAndPurgeAnswersTests {
     @Test func tagAndDelete() throws {
         let tag = Tag(name: "before-import", revision: 3)
-        let json = """
-            {
-              "name" : "before-import",
-              "revision" : 3
-            }
-            """
-        try expectAnswer(.tagged(tag), text: "Tagged revision 3 as before-import", json: json)
-        try expectAnswer(.deleted(tag), text: "Deleted tag before-import (revision 3)", json: json)
+        // One shape each, and they differ: `tagged` or `deleted` says what happened.
+        try expectAnswer(
+            .tagged(tag), text: "Tagged revision 3 as before-import",
+            json: "{\n  \"revision\" : 3,\n  \"tagged\" : \"before-import\"\n}")
+        try expectAnswer(
+            .tagged(tag, previous: 1), text: "Tagged revision 3 as before-import (moved from revision 1)",
+            json: "{\n  \"moved_from\" : 1,\n  \"revision\" : 3,\n  \"tagged\" : \"before-import\"\n}")
+        try expectAnswer(
+            .deleted(tag), text: "Deleted tag before-import (revision 3)",
+            json: "{\n  \"deleted\" : \"before-import\",\n  \"revision\" : 3\n}")
     }
 
     @Test func tagsOneTabSeparatedLineEach() throws {
@@ -34,17 +36,32 @@ import Testing
                 """)
     }
 
-    @Test func nothingToPurgeShowsThePlan() throws {
+    /// One shape whether or not anything was purged, and for --dry-run.
+    @Test func nothingToPurgeHasTheSameShape() throws {
         try expectAnswer(
             .nothingToPurge(PurgePlan(database: "demo", mode: .keeptags, revisions: [], size: 0)), text: "Nothing to purge",
             json: """
                 {
                   "database" : "demo",
-                  "mode" : "keeptags",
-                  "revisions" : [
+                  "dry_run" : false,
+                  "purged" : [
 
                   ],
                   "size" : 0
+                }
+                """)
+        try expectAnswer(
+            .purgeDryRun(PurgePlan(database: "demo", mode: .all, revisions: [2, 1], size: 2048)),
+            text: "Would purge 2 revision databases (2.0 kB): 2, 1",
+            json: """
+                {
+                  "database" : "demo",
+                  "dry_run" : true,
+                  "purged" : [
+                    2,
+                    1
+                  ],
+                  "size" : 2048
                 }
                 """)
     }
@@ -56,11 +73,14 @@ import Testing
             .purged([3, 2, 1], plan: plan), text: "Purged 3 revision databases (21.3 MB)",
             json: """
                 {
+                  "database" : "demo",
+                  "dry_run" : false,
                   "purged" : [
                     3,
                     2,
                     1
-                  ]
+                  ],
+                  "size" : 22332000
                 }
                 """)
         #expect(Answer.purged([1], plan: plan).text == "Purged 1 revision database (21.3 MB)")

@@ -15,8 +15,11 @@ extension Repository {
                 """
                 SELECT d.revision, d.parent,
                        coalesce((SELECT max(number) FROM odb.revisions r WHERE r.database = d.name), 0) AS tip,
-                       (SELECT count(*) FROM odb.revisions r WHERE r.database = d.name AND r.dbname IS NOT NULL) AS revisions,
-                       coalesce((SELECT sum(size) FROM odb.revisions r WHERE r.database = d.name AND r.dbname IS NOT NULL), 0) AS revisions_size,
+                       (SELECT count(*) FROM odb.revisions r JOIN pg_database p ON p.datname = r.dbname
+                        WHERE r.database = d.name) AS revisions,
+                       coalesce((SELECT sum(size) FROM odb.revisions r JOIN pg_database p ON p.datname = r.dbname
+                                 WHERE r.database = d.name), 0) AS revisions_size,
+                       EXISTS (SELECT 1 FROM pg_database p WHERE p.datname = d.name) AS present,
                        coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
                                  WHERE t.database = d.name AND t.number = d.parent), '[]'::json)::text AS tags,
                        coalesce((SELECT pg_database_size(p.oid) FROM pg_database p WHERE p.datname = d.name), 0) AS size,
@@ -38,6 +41,6 @@ extension Repository {
             discardedSize: try row.int64("discarded_size"),
             spareFailure: try row.optionalString("spare_failure").map {
                 try JSONCoding.decoder.decode(SpareFailure.self, from: Data($0.utf8))
-            })
+            }, exists: try row.bool("present"))
     }
 }

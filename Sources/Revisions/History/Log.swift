@@ -2,9 +2,11 @@ import Foundation
 
 /// The history, as `odb log` shows it.
 extension Repository {
-    /// Newest first, in one query whatever the number of revisions.
-    public func log(limit: Int? = nil) throws -> [Revision] {
-        try connection.query(
+    /// Newest first, in one query whatever the number of revisions; `only` one revision (a
+    /// number, a tag or `tip`), or those made `since` a time.
+    public func log(limit: Int? = nil, only: RevisionArgument? = nil, since: Date? = nil) throws -> [Revision] {
+        let number = try only.map { try resolve($0, parent: try state().parent) }
+        return try connection.query(
             """
             SELECT r.number, r.parent, CASE WHEN d.oid IS NULL THEN NULL ELSE r.dbname END AS dbname,
                    r.message, r.author, r.size,
@@ -13,7 +15,8 @@ extension Repository {
                              WHERE t.database = r.database AND t.number = r.number), '[]'::json)::text AS tags,
                    EXISTS (SELECT 1 FROM odb.spares s WHERE s.database = r.database AND s.number = r.number AND s.ready) AS spare
             FROM odb.revisions r LEFT JOIN pg_database d ON d.datname = r.dbname
-            WHERE r.database = \(database)
+            WHERE r.database = \(database) AND (\(number == nil) OR r.number = \(number ?? 0))
+              AND (\(since == nil) OR r.created_at >= to_timestamp(\(String(since?.timeIntervalSince1970 ?? 0))::float8))
             ORDER BY r.number DESC
             LIMIT \(limit.map(Int64.init) ?? Int64.max)
             """

@@ -6,7 +6,7 @@ extension Repository {
         if message.contains("\0") { throw OdbError.invalidMessage }
         return try changing { state in
             guard let properties = try DatabaseProperties.read(database, on: connection) else {
-                throw OdbError.databaseMissing(database: database)
+                throw OdbError.workingDatabaseMissing(database: database)
             }
             let number = state.revision
             let frozen = Names.revisionDatabase(database, number: number)

@@ -76,3 +76,38 @@ extension Repository {
         return .rolledBack
     }
 }
+
+/// What `untrack` did: the revision databases it dropped, or left in place.
+public struct UntrackOutcome: Codable, Sendable, Equatable {
+    public let database: String
+    /// The revision databases dropped (with `dropRevisions`).
+    public let dropped: [String]
+    /// The revision databases left on the server, frozen, for the user to keep or drop.
+    public let kept: [String]
+}
+
+/// Forgetting a tracked database: the undo of a mistaken `init`.
+extension Repository {
+    /// Forgets the database: its revisions, tags, spares and settings. Its spares are dropped
+    /// (they are never user data); its revision databases too with `dropRevisions`, else they are
+    /// left frozen and named in the outcome. The working database itself is never touched. In
+    /// one transaction the metadata goes and the databases to drop are listed, so a kill leaves
+    /// them for the next odb to drop.
+    public func untrack(dropRevisions: Bool) throws -> UntrackOutcome {
+        let (spares, revisions): ([String], [String]) = try changing { state in
+            if state.protected { throw OdbError.protected(database: database) }
+            return try connection.transaction {
+                let revisions = try connection.query(
+                    "SELECT dbname FROM odb.revisions WHERE database = \(database) AND dbname IS NOT NULL ORDER BY number"
+                ).map { try $0.string("dbname") }
+                let spares = try spareRecords.all().map(\.database)
+                for name in spares + (dropRevisions ? revisions : []) { try discarded.add(name) }
+                try tracking.delete()
+                return (spares, revisions)
+            }
+        }
+        for name in spares + (dropRevisions ? revisions : []) { try dropDiscarded(name) }
+        return UntrackOutcome(
+            database: database, dropped: dropRevisions ? revisions : [], kept: dropRevisions ? [] : revisions)
+    }
+}

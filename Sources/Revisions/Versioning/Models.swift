@@ -36,6 +36,8 @@ public struct Info: Codable, Sendable, Equatable {
     public var spareFailure: SpareFailure? = nil
     /// Whether copies on this server clone (PostgreSQL 18 on a file system that shares blocks).
     public var copies: CopyMethod?
+    /// Whether the working database is on the server (false: renamed or dropped by hand).
+    public var exists = true
 }
 
 /// A session that odb ended to get a database to itself.
@@ -84,6 +86,8 @@ public struct Tag: Codable, Sendable, Equatable {
 public enum PurgeMode: String, Codable, Sendable, CaseIterable {
     case all
     case keeptags
+    /// The revisions the user named (`odb purge 3 4`).
+    case chosen
 }
 
 /// What a purge would drop, for the confirmation.

@@ -69,7 +69,9 @@ public enum Names {
     /// no white space at either end, no control characters, not `tip`.
     public static func validateTag(_ name: String) throws {
         if name.isEmpty { throw OdbError.invalidTagName(name, reason: .empty) }
-        if name.allSatisfy(\.isASCIIDigit) {
+        // One rule with revision arguments: whatever reads as a number (`1.5`, `0x4`, `+4`, `1e3`)
+        // is refused here, when the tag is made, not only when it is used.
+        if name.allSatisfy(\.isASCIIDigit) || name.hasPrefix("+") || Double(name) != nil {
             throw OdbError.invalidTagName(name, reason: .number)
         }
         if name == "tip" { throw OdbError.invalidTagName(name, reason: .tip) }

@@ -2,15 +2,34 @@
 extension Repository {
     /// The revisions a purge would drop: all that still have a database, or only untagged ones.
     public func purgePlan(_ mode: PurgeMode) throws -> PurgePlan {
+        if mode == .chosen { return PurgePlan(database: database, mode: .chosen, revisions: [], size: 0) }
         let rows = try connection.query(
             """
             SELECT r.number, coalesce(r.size, 0) AS size FROM odb.revisions r
-            WHERE r.database = \(database) AND r.dbname IS NOT NULL
+            JOIN pg_database p ON p.datname = r.dbname
+            WHERE r.database = \(database)
               AND (\(mode == .all) OR NOT EXISTS (SELECT 1 FROM odb.tags t WHERE t.database = r.database AND t.number = r.number))
             ORDER BY r.number
             """)
         return PurgePlan(
             database: database, mode: mode, revisions: try rows.map { try $0.int("number") },
+            size: try rows.reduce(0) { $0 + (try $1.int64("size")) })
+    }
+
+    /// The revisions the user named, each resolved (a number, a tag, `tip`); those whose database
+    /// is already gone are left out.
+    public func purgePlan(chosen arguments: [RevisionArgument]) throws -> PurgePlan {
+        let parent = try state().parent
+        let numbers = Set(try arguments.map { try resolve($0, parent: parent) })
+        let rows = try connection.query(
+            """
+            SELECT r.number, coalesce(r.size, 0) AS size FROM odb.revisions r
+            JOIN pg_database p ON p.datname = r.dbname
+            WHERE r.database = \(database) AND r.number = ANY (\("{" + numbers.sorted().map(String.init).joined(separator: ",") + "}")::int[])
+            ORDER BY r.number
+            """)
+        return PurgePlan(
+            database: database, mode: .chosen, revisions: try rows.map { try $0.int("number") },
             size: try rows.reduce(0) { $0 + (try $1.int64("size")) })
     }
 
@@ -25,7 +44,7 @@ extension Repository {
     public func purge(_ plan: PurgePlan) throws -> [Int] {
         let forgotten: [(number: Int, name: String)] = try changing { state in
             if state.protected { throw OdbError.protected(database: database) }
-            let selected = Set(try purgePlan(plan.mode).revisions)
+            let selected = plan.mode == .chosen ? Set(plan.revisions) : Set(try purgePlan(plan.mode).revisions)
             return try connection.transaction {
                 var forgotten: [(Int, String)] = []
                 for number in plan.revisions where selected.contains(number) {

@@ -10,7 +10,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let info = try await connection.repository(reporting: output).info()
+                let info = try await connection.readingRepository(reporting: output).info()
                 try output.emit(.info(info))
             }
         }

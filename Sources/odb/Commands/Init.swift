@@ -16,6 +16,12 @@ extension ODB {
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions
 
+        func validate() throws {
+            if let database = connection.database {
+                throw ValidationError("init takes the database as its argument: odb init \(Text.oneLine(database))")
+            }
+        }
+
         func run() async throws {
             try await failing {
                 var options = connection.workspaceOptions

@@ -15,13 +15,16 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let programs = try await PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment)
-                let (server, base, tracked) = try await connection.startedServer(programs: programs)
+                let (server, base, tracked) = try await connection.startedServer(programs: programs, reading: true)
                 let (conninfo, password) = server.conninfo(base, database: tracked ?? "postgres")
                 let psql = (try? programs.path(of: "psql")) ?? "/usr/bin/psql"
                 // psql takes over this process: the terminal, signals and the exit status are its
                 // own. A password from the URL goes in its environment, never its arguments.
                 let changes: [String: String?] = password.map { ["PGPASSWORD": $0] } ?? [:]
-                let program = Program(psql, ["-d", conninfo] + arguments, environment: .inherited(changing: changes))
+                // `odb psql -- -c …`: the `--` is odb's, not psql's (psql would take what follows as
+                // its database and ignore odb's connection).
+                let passed = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
+                let program = Program(psql, ["-d", conninfo] + passed, environment: .inherited(changing: changes))
                 do {
                     try program.replacingThisProcess()
                 } catch {

@@ -7,11 +7,22 @@ extension ODB {
         static let configuration = CommandConfiguration(
             abstract: "Drop revision databases to free space; the history stays readable.")
 
-        @Argument(help: "all: every revision database; keeptags: all but the tagged ones.")
-        var mode: PurgeMode
+        @Argument(
+            help: "all: every revision database; keeptags: all but the tagged ones; or the revisions to purge (numbers, tags).")
+        var targets: [String]
+
+        func validate() throws {
+            if targets.isEmpty { throw ValidationError("purge needs all, keeptags, or the revisions to purge") }
+            if targets.count > 1, targets.contains("all") || targets.contains("keeptags") {
+                throw ValidationError("purge takes all, keeptags, or revisions, not both")
+            }
+        }
 
         @Flag(name: .short, help: "Do not ask for confirmation (required without a terminal).")
         var yes = false
+
+        @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Say what would be dropped, and drop nothing.")
+        var dryRun = false
 
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions
@@ -19,7 +30,16 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let repository = try await connection.repository(reporting: output)
-                let plan = try repository.purgePlan(mode)
+                let plan: PurgePlan
+                switch targets {
+                case ["all"]: plan = try repository.purgePlan(.all)
+                case ["keeptags"]: plan = try repository.purgePlan(.keeptags)
+                default: plan = try repository.purgePlan(chosen: try targets.map(RevisionArgument.init(parsing:)))
+                }
+                if dryRun {
+                    try output.emit(.purgeDryRun(plan))
+                    return
+                }
                 if plan.revisions.isEmpty {
                     try output.emit(.nothingToPurge(plan))
                     return
@@ -31,8 +51,9 @@ extension ODB {
                     print(Text.purgeQuestion(plan))
                     print("Confirm? [y/N] ", terminator: "")
                     guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-                        print("Nothing purged")
-                        return
+                        // Declined: nothing was done, and a script must not take that for done.
+                        ProgressLine.standardError.print("Nothing purged")
+                        throw ExitCode(1)
                     }
                 }
                 let dropped = try repository.purge(plan)
@@ -41,5 +62,3 @@ extension ODB {
         }
     }
 }
-
-extension PurgeMode: ExpressibleByArgument {}

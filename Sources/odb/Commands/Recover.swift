@@ -11,7 +11,8 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let repository = try await connection.open().repository(connection.database)
+                let workspace = try await Workspace.open(connection.server.readingOptions)
+                let repository = try workspace.repository(connection.database)
                 let outcome = try repository.recover()
                 try output.emit(.recovered(outcome))
             }

@@ -10,11 +10,15 @@ extension ODB {
                 odb builds them in the background after each commit and revert; --keep 0 turns them off.
                 """)
 
-        @Option(help: "How many revisions get a spare (0: none).")
+        @Option(parsing: .unconditional, help: "How many revisions get a spare (0: none).")
         var keep: Int?
 
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions
+
+        func validate() throws {
+            if let keep, keep < 0 || keep > 100 { throw ValidationError(OdbError.invalidSpareCount(keep).message) }
+        }
 
         func run() async throws {
             try await failing {

@@ -9,6 +9,9 @@ extension ODB {
         @Flag(name: [.short, .customLong("delete")], help: "Delete the tag.")
         var delete = false
 
+        @Flag(name: [.short, .customLong("force")], help: "Move the tag if it already names another revision.")
+        var force = false
+
         @Argument(help: "The tag.")
         var name: String
 
@@ -23,6 +26,7 @@ extension ODB {
 
         func validate() throws {
             if delete, revision != nil { throw ValidationError("tag -d takes only the tag's name") }
+            if delete, force { throw ValidationError("tag -d and -f do not go together: -d deletes, -f moves") }
         }
 
         func run() async throws {
@@ -33,8 +37,8 @@ extension ODB {
                     let tag = try repository.deleteTag(name)
                     try output.emit(.deleted(tag))
                 } else {
-                    let tag = try repository.tag(name, revision: target)
-                    try output.emit(.tagged(tag))
+                    let (tag, previous) = try repository.tag(name, revision: target, moving: force)
+                    try output.emit(.tagged(tag, previous: previous))
                 }
             }
         }

@@ -10,7 +10,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let tags = try await connection.repository(reporting: output).tags()
+                let tags = try await connection.readingRepository(reporting: output).tags()
                 try output.emit(.tags(tags))
             }
         }

@@ -10,8 +10,13 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let (server, base, tracked) = try await connection.startedServer()
-                guard let database = tracked else { throw OdbError.noCurrentDatabase }
+                let (server, base, tracked) = try await connection.startedServer(reading: true)
+                guard let database = tracked else {
+                    // As psql does with nothing tracked: the server's postgres database, said so.
+                    ProgressLine.standardError.print(Text.untrackedURL)
+                    print(server.url(base, database: "postgres"))
+                    return
+                }
                 print(server.url(base, database: database))
             }
         }

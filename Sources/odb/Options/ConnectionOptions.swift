@@ -18,6 +18,12 @@ struct ConnectionOptions: ParsableArguments {
         try await server.repository(database, reporting: output).1
     }
 
+    /// The tracked database for a command that only reads: a project without its embedded
+    /// cluster is reported, never given a new one.
+    func readingRepository(reporting output: OutputOptions? = nil) async throws -> Repository {
+        try await server.repository(database, reporting: output, reading: true).1
+    }
+
     /// The workspace too, for commands that start the background worker.
     func workspaceAndRepository(
         options: Repository.Options = .init(), reporting output: OutputOptions? = nil
@@ -28,22 +34,24 @@ struct ConnectionOptions: ParsableArguments {
 
 extension ConnectionOptions {
     /// The server odb works against, by `Server.choose`'s rules; the embedded cluster is not started.
-    func chooseServer(tcp: Bool = false) throws -> Server {
-        var options = workspaceOptions
+    func chooseServer(tcp: Bool = false, reading: Bool = false) throws -> Server {
+        var options = reading ? server.readingOptions : workspaceOptions
         options.cluster.tcp = tcp
-        return try Server.choose(
-            url: options.url, environment: options.environment,
-            project: Project.findOrNew(from: options.directory), settings: options.cluster)
+        return try Workspace.choose(options, project: Project.findOrNew(from: options.directory))
     }
 
     /// The chosen server, started if it is the embedded cluster, its conninfo, and the database the
     /// command names (`-d`, else the project's current one, if any).
-    func startedServer(programs: PostgresPrograms? = nil) async throws -> (server: Server, conninfo: String, database: String?) {
-        let server = try chooseServer()
+    /// A command that only reads (`psql`, `url`, `exec` pass `reading`) never creates the cluster.
+    func startedServer(
+        programs: PostgresPrograms? = nil, reading: Bool = false
+    ) async throws -> (server: Server, conninfo: String, database: String?) {
+        let project = Project.findOrNew(from: workspaceOptions.directory)
+        let config = try project.config()
+        let server = try chooseServer(reading: reading)
         let environment = ProcessInfo.processInfo.environment
         let conninfo = try await Workspace.connectionString(for: server, environment: environment, programs: programs)
-        let project = Project.findOrNew(from: workspaceOptions.directory)
-        return (server, conninfo, database ?? project.currentDatabase)
+        return (server, conninfo, database ?? config.database)
     }
 
     /// The project's embedded cluster; a command that runs it fails with one line when odb uses

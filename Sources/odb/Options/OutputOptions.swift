@@ -15,6 +15,9 @@ struct OutputOptions: ParsableArguments {
 
     /// Prints a command's answer: its JSON, or its text unless `-q`.
     func emit(_ answer: Answer) throws {
+        // The answer goes to stdout, the progress line is on stderr: on one terminal, the line
+        // must go first, or the answer is glued to it.
+        ProgressLine.standardError.clear()
         if json {
             print(try answer.json())
         } else if !quiet {

@@ -3,10 +3,11 @@ import Revisions
 extension Answer {
     /// `odb init`: whether the database was created, or already tracked.
     static func tracking(_ outcome: InitOutcome) -> Answer {
+        let name = Text.oneLine(outcome.database)
         let text =
             outcome.alreadyTracked
-            ? "\(outcome.database) is already tracked, at revision \(outcome.revision) (parent: \(outcome.parent))"
-            : (outcome.created ? "Created and now tracking \(outcome.database)" : "Now tracking \(outcome.database)")
+            ? "\(name) is already tracked, at revision \(outcome.revision) (parent: \(outcome.parent))"
+            : (outcome.created ? "Created and now tracking \(name)" : "Now tracking \(name)")
                 + ", at revision \(outcome.revision)"
         return Answer(value: outcome, text: text)
     }
@@ -27,15 +28,37 @@ extension Answer {
         return Answer(value: report, text: text)
     }
 
-    /// `odb protect [--off]` (JSON: `protected` is the string `"true"` or `"false"`).
+    /// `odb protect [--off]` (JSON: `{"database": …, "protected": true}`, a boolean).
     static func protection(of database: String, on: Bool) -> Answer {
         Answer(
-            value: ["database": database, "protected": on ? "true" : "false"],
-            text: on ? "\(database) is protected: revert and purge will refuse" : "\(database) is no longer protected")
+            value: Protection(database: database, protected: on),
+            text: on
+                ? "\(Text.oneLine(database)) is protected: revert and purge will refuse"
+                : "\(Text.oneLine(database)) is no longer protected")
     }
 }
 
 extension Recovered: CustomStringConvertible {
     /// "revert of revision 3", or "init".
     public var description: String { operation == "init" ? "init" : "\(operation) of revision \(number)" }
+}
+
+/// What `odb protect --json` prints.
+struct Protection: Encodable, Equatable {
+    let database: String
+    let protected: Bool
+}
+
+extension Answer {
+    /// `odb untrack`: what was forgotten, and what was left on the server.
+    static func untracked(_ outcome: UntrackOutcome) -> Answer {
+        var text = "No longer tracking \(Text.oneLine(outcome.database))"
+        if !outcome.dropped.isEmpty { text += "; dropped \(Text.count(outcome.dropped.count, "revision database"))" }
+        if !outcome.kept.isEmpty {
+            text +=
+                "; \(Text.count(outcome.kept.count, "revision database")) kept on the server: "
+                + outcome.kept.map(Text.oneLine).joined(separator: ", ")
+        }
+        return Answer(value: outcome, text: text)
+    }
 }

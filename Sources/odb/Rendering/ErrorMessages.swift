@@ -38,10 +38,24 @@ extension OdbError {
             "the control database was set up by a newer odb (schema \(found), this odb knows \(supported)); upgrade odb"
         case .unknownOperation(let database, let kind):
             "a newer odb left an unfinished '\(kind)' on '\(database)'; finish it with that odb"
+        case .notPermitted(.endSession(let database, let session), let reason):
+            "not permitted to \(OdbError.Action.endSession(database: database, session).text): \(reason); ending another role's sessions needs pg_signal_backend (GRANT pg_signal_backend TO your role, as a superuser), or close them yourself and use --no-terminate"
         case .notPermitted(let action, let reason):
             "not permitted to \(action.text): \(reason); connect as a role that may (a superuser, or one with CREATEDB that owns the database)"
         case .interrupted(let signal):
             "interrupted by \(signalName(signal)): odb stopped cleanly and undid what it had begun; the working database is whole and accepts connections ('odb info' says where it stands)"
+        case .controlNotPermitted(let role, let database):
+            "the role '\(role)' may not use odb's control database '\(database)' (schema odb, set up by another role); as its owner or a superuser, run in '\(database)': GRANT USAGE ON SCHEMA odb TO \(role); GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA odb TO \(role); or give this role its own with --control-db NAME"
+        case .configCorrupt(let path):
+            "\(path) is corrupt (not odb's JSON); fix it or move it aside, then run 'odb init DB' again"
+        case .nothingTracked(let directory):
+            "nothing is tracked here (no .odb/ in \(directory) or above); run 'odb init DB' to start, or give --url for another server"
+        case .clusterMissing(let path, let database):
+            "this project tracks '\(database)' but its embedded cluster is not at \(path) (was the folder moved?); set ODB_CLUSTER_DIR to the cluster's folder, or run 'odb init \(database)' to start anew"
+        case .workingDatabaseMissing(let database):
+            "the working database '\(database)' is missing (renamed or dropped by hand?); 'odb revert' recreates it from its parent, 'odb untrack \(database)' forgets it"
+        case .tagPurged(let name, let revision):
+            "cannot tag revision \(revision) as '\(name)': it was purged, and a tag exists to keep a revision"
         case .noCurrentDatabase:
             "no database is tracked here; run 'odb init DB' first, or pick one with -d DB"
         case .notTracked(let database):
@@ -55,7 +69,7 @@ extension OdbError {
         case .unknownRevision(let text):
             "no revision or tag '\(text)'; 'odb log' lists revisions and 'odb tags' lists tags"
         case .nothingCommitted:
-            "no revision or tag '0: nothing has been committed yet'; 'odb log' lists revisions and 'odb tags' lists tags"
+            "nothing has been committed yet; run 'odb commit' first"
         case .revisionPurged(let number):
             "revision \(number) was purged and its database no longer exists"
         case .revisionDatabaseMissing(let number, let database):
@@ -190,5 +204,22 @@ func signalName(_ signal: Int32) -> String {
     case SIGTERM: "SIGTERM"
     case SIGHUP: "SIGHUP"
     default: "signal \(signal)"
+    }
+}
+
+extension Text {
+    /// `odb exec` could not start the command.
+    static func cannotRun(_ command: String, _ reason: String) -> String {
+        "cannot run \(oneLine(command)): \(reason)"
+    }
+
+    /// `odb url` with nothing tracked: what it prints instead, said on stderr.
+    static let untrackedURL =
+        "odb: no database is tracked here; this is the server's postgres database ('odb init DB' tracks one)"
+
+    /// A command that is not odb's, with the closest that is.
+    static func unknownCommand(_ name: String, closest: String?) -> String {
+        "odb: '\(oneLine(name))' is not an odb command" + (closest.map { "; did you mean 'odb \($0)'?" } ?? "")
+            + " (see 'odb help')"
     }
 }

@@ -6,16 +6,19 @@ extension Text {
     /// draws, and for the details only `verbose` (`-v`) shows.
     static func event(_ event: Event, verbose: Bool) -> String? {
         switch event {
+        case .waitingForLock(let database, let holder?) where holder.application == Workspace.workerApplicationName:
+            "waiting for odb's background worker (backend pid \(holder.pid)), which is tidying '\(database)' after the last change…"
         case .waitingForLock(let database, let holder):
             "waiting for another odb (\(holder.map(describeHolder) ?? "another session")) working on '\(database)'…"
         case .endedSessions(let database, let sessions):
             "ended \(count(sessions.count, "connection")) to '\(database)': "
                 + sessions.map(\.description).joined(separator: ", ")
         case .recovered(let database, let recovered):
-            "an interrupted \(recovered.description) on '\(database)' was \(recovered.outcome.rawValue)"
+            "an interrupted \(recovered.description) on '\(database)' was \(recovered.outcome.rawValue) by this odb before it began"
         case .migrationInterrupted(let database, let patch, let guardRevision):
             "an odb was stopped while migrating '\(database)', running \(patch); 'odb migrate' resumes after the patches "
                 + "it committed" + (guardRevision.map { ", 'odb revert \($0)' goes back to before the migration" } ?? "")
+        case .waitingForSpare(let number): "waiting for the spare of revision \(number) being built…"
         case .copying:
             nil
         case .skippedSpare(let number, let reason):
@@ -41,7 +44,6 @@ extension Text {
             "copied '\(report.source)' to '\(report.target)' (\(bytes(report.size))) "
                 + "with \(report.strategy.label) in \(String(format: "%.2f", report.seconds)) s: "
                 + report.reason
-        case .waitingForSpare(let number): "waiting for the spare of revision \(number), which is being built"
         case .usedSpare(let number, let database): "swapped in the spare of revision \(number) (\(database)): a rename, no copy"
         case .builtSpare(let number, let database): "built a spare of revision \(number) (\(database))"
         case .droppedSpare(let number, let database): "dropped the spare of revision \(number) (\(database))"
@@ -55,12 +57,26 @@ extension Text {
     /// server's files, and the time so far.
     static func progress(_ progress: CopyProgress) -> String {
         let seconds = Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
-        var text = "copying \(progress.source) → \(progress.target): "
+        var text = "copying \(copied(progress.source, into: progress.target)): "
         if let done = progress.done, progress.total > 0 {
             text += "\(bytes(done)) of \(bytes(progress.total)) (\(min(100, done * 100 / progress.total))%), "
         } else {
             text += "\(bytes(progress.total)), "
         }
         return text + String(format: "%.1f s", seconds)
+    }
+}
+
+extension Text {
+    /// What a copy copies, in the user's words: "revision 3" (a revert, a spare), or "'demo'
+    /// into revision 3" (a commit), never odb's internal names (`demo*odb-new`).
+    static func copied(_ source: String, into target: String) -> String {
+        func revision(_ name: String) -> Int? {
+            guard let star = name.lastIndex(of: "*") else { return nil }
+            return Int(name[name.index(after: star)...].prefix { $0.isNumber })
+        }
+        if let number = revision(source) { return "revision \(number)" }
+        if let number = revision(target) { return "'\(oneLine(source))' into revision \(number)" }
+        return "'\(oneLine(source))'"
     }
 }

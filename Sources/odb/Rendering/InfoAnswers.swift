@@ -5,7 +5,9 @@ extension Answer {
     /// `odb info`: where the working database stands.
     static func info(_ info: Info) -> Answer {
         var lines = [
-            "database : \(info.database)",
+            "database : \(Text.oneLine(info.database))"
+                + (info.exists
+                    ? "" : " (missing: renamed or dropped by hand? 'odb revert' recreates it, 'odb untrack' forgets it)"),
             "server   : \(info.server)",
             "revision : \(info.revision) (parent: \(info.parent), tip: \(info.tip))",
         ]
@@ -43,7 +45,31 @@ extension Answer {
         } else {
             text = revisions.map { Text.revision($0, workingParent: workingParent, graph: false) }.joined(separator: "\n")
         }
-        return Answer(value: revisions, text: text)
+        return Answer(value: revisions.map { LogEntry($0, workingParent: workingParent) }, text: text)
+    }
+}
+
+/// One revision in `odb log --json`: the revision's fields, with `purged` and `working_parent`
+/// said explicitly rather than left to a missing `database`.
+struct LogEntry: Encodable {
+    let revision: Revision
+    let workingParent: Bool
+
+    init(_ revision: Revision, workingParent: Int) {
+        self.revision = revision
+        self.workingParent = revision.number == workingParent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case purged
+        case workingParent = "working_parent"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try revision.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(revision.database == nil || revision.size == nil, forKey: .purged)
+        try container.encode(workingParent, forKey: .workingParent)
     }
 }
 
@@ -64,7 +90,9 @@ extension Text {
         }
         if !revision.tags.isEmpty { text += "  [\(revision.tags.joined(separator: ", "))]" }
         if revision.spare { text += "  (spare)" }
-        if !revision.message.isEmpty { text += "  \(revision.message.split(whereSeparator: \.isNewline).first ?? "")" }
+        if !revision.message.isEmpty {
+            text += "  \(Text.oneLine(String(revision.message.split(whereSeparator: \.isNewline).first ?? "")))"
+        }
         return text
     }
 }

@@ -3,14 +3,25 @@ import Revisions
 extension Answer {
     /// `odb purge` when the plan drops nothing: the plan itself for JSON.
     static func nothingToPurge(_ plan: PurgePlan) -> Answer {
-        Answer(value: plan, text: "Nothing to purge")
+        Answer(value: PurgeReport(database: plan.database, purged: [], size: 0, dryRun: false), text: "Nothing to purge")
     }
 
     /// `odb purge` once done: the revisions dropped, and the size the plan freed.
     static func purged(_ dropped: [Int], plan: PurgePlan) -> Answer {
         Answer(
-            value: ["purged": dropped],
+            value: PurgeReport(database: plan.database, purged: dropped, size: plan.size, dryRun: false),
             text: "Purged \(Text.count(dropped.count, "revision database")) (\(Text.bytes(plan.size)))")
+    }
+
+    /// `odb purge --dry-run`: what would go, in the same shape, with `dry_run` true.
+    static func purgeDryRun(_ plan: PurgePlan) -> Answer {
+        let text =
+            plan.revisions.isEmpty
+            ? "Nothing to purge"
+            : "Would purge \(Text.count(plan.revisions.count, "revision database")) (\(Text.bytes(plan.size))): "
+                + plan.revisions.map(String.init).joined(separator: ", ")
+        return Answer(
+            value: PurgeReport(database: plan.database, purged: plan.revisions, size: plan.size, dryRun: true), text: text)
     }
 }
 
@@ -19,5 +30,19 @@ extension Text {
     static func purgeQuestion(_ plan: PurgePlan) -> String {
         "This drops \(plan.revisions.count) revision databases of \(plan.database) (\(bytes(plan.size))): "
             + plan.revisions.map(String.init).joined(separator: ", ")
+    }
+}
+
+/// What `odb purge --json` prints, whether or not anything was purged: the revisions whose
+/// databases were dropped (or, with `dry_run`, would be) and their size in bytes.
+struct PurgeReport: Encodable, Equatable {
+    let database: String
+    let purged: [Int]
+    let size: Int64
+    let dryRun: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case database, purged, size
+        case dryRun = "dry_run"
     }
 }

@@ -5,9 +5,13 @@ extension Answer {
     static func started(_ outcome: EmbeddedCluster.StartOutcome, in directory: String) -> Answer {
         switch outcome {
         case .started(let port):
-            Answer(value: ["started": port], text: "Started the embedded cluster in \(directory), port \(port)")
+            Answer(
+                value: ServerStarted(started: true, port: port, directory: directory),
+                text: "Started the embedded cluster in \(directory), port \(port)")
         case .alreadyRunning(let port):
-            Answer(value: ["running": port], text: "The embedded cluster is already running, port \(port)")
+            Answer(
+                value: ServerStarted(started: false, port: port, directory: directory),
+                text: "The embedded cluster is already running, port \(port)")
         }
     }
 
@@ -22,7 +26,7 @@ extension Answer {
     /// embedded cluster's (nil for another server); `answering` whether another server answered.
     static func serverStatus(_ server: Server, status: EmbeddedCluster.Status?, answering: Bool) -> Answer {
         let report = ServerReport(server, status: status, answering: answering)
-        var lines = ["server : \(report.server)", "chosen : by \(report.source)"]
+        var lines = ["server : \(report.server)", "chosen : \(Text.reason(server.source))"]
         if let directory = report.directory {
             if status == .notInitialized {
                 lines.append("status : not created yet (the first command that needs it creates it)")
@@ -64,6 +68,28 @@ struct ServerReport: Encodable, Equatable {
             running = answering
             directory = nil
             socket = nil
+        }
+    }
+}
+
+/// What `odb server start --json` prints: `started` false when it was already running.
+struct ServerStarted: Encodable, Equatable {
+    let started: Bool
+    let port: Int
+    let directory: String
+}
+
+extension Text {
+    /// Why odb chose its server, for `odb server status`.
+    static func reason(_ source: Server.Source) -> String {
+        switch source {
+        case .embeddedFlag: "by --embedded"
+        case .commandLine: "by --url"
+        case .odbURL: "by ODB_URL"
+        case .project: "by the project (.odb/config.json, written by odb init; --url, ODB_URL or --embedded override it)"
+        case .libpqEnvironment: "by the PG* environment variables"
+        case .clusterDirectory: "by ODB_CLUSTER_DIR"
+        case .embedded: "by default: no --url, ODB_URL, project server or PG* variables"
         }
     }
 }
