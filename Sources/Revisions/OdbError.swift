@@ -50,6 +50,24 @@ public enum OdbError: Error, Equatable, Sendable {
     case notEnoughSpace(copying: String, needed: Int64, free: Int64, path: String?)
     case copyFailed(source: String, target: String, error: PostgresError)
 
+    // Dumps and their storage
+    case invalidStorage(String)
+    /// A store could not be read or written; `reason` is its own words (rclone's last line).
+    case storageFailed(location: String, reason: String)
+    case noSuchDump(String)
+    case badManifest(key: String)
+    /// pg_dump failed; nothing was stored.
+    case dumpFailed(reason: String)
+    /// pg_restore failed, with its own error lines.
+    case restoreFailed(status: String, errors: [String])
+    /// The bytes read differ from what the manifest says was written.
+    case checksumMismatch(key: String, expected: String, found: String)
+    case hookFailed(stage: String, command: String, reason: String)
+    /// The project's configuration says `allow_restore = false`.
+    case restoreNotAllowed(database: String)
+    case invalidConfiguration(path: String, reason: String)
+    case unknownConfiguration(String, path: String?)
+
     /// What odb was not permitted to do.
     public enum Action: Equatable, Sendable {
         case createDatabase(String)

@@ -12,7 +12,8 @@ struct ODB: AsyncParsableCommand {
             """,
         subcommands: [
             Init.self, Commit.self, Revert.self, Info.self, Log.self, TagCommand.self, Tags.self, Purge.self,
-            Spares.self, Maintain.self, Protect.self, Recover.self, ServerCommand.self, Psql.self, URL.self,
+            Spares.self, Maintain.self, Protect.self, Recover.self, ServerCommand.self, Psql.self, URL.self, Dump.self, Ls.self,
+            Restore.self,
         ]
     )
 }

@@ -40,7 +40,10 @@ extension Repository {
         switch entry.kind {
         case .initialize:
             outcome = try recoverInit()
-        case .commit, .revert, .swap, .restore, .migrate:
+        case .restore:
+            try rollBackRestore(entry)
+            outcome = .rolledBack
+        case .commit, .revert, .swap, .migrate:
             try rollBack(entry)
             outcome = .rolledBack
         }
