@@ -77,7 +77,8 @@ extension Repository {
         } catch {
             try? await request.store.delete(key.description)
             if let failed = error as? ProgramError, failed.program == program.name {
-                throw OdbError.dumpFailed(reason: failed.description)
+                // pg_dump's own error line, not the detail after it.
+                throw OdbError.dumpFailed(reason: failed.errorLines.last { $0.contains("error:") } ?? failed.description)
             }
             throw error
         }

@@ -18,6 +18,8 @@ extension ODB {
         @Flag(help: "Remove the keys of dumps that never finished (no manifest).") var clean = false
 
         @OptionGroup(title: "Storage") var storage: StorageOptions
+        // Accepted like every command's, though listing needs no server.
+        @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions
 
         func validate() throws {
@@ -28,7 +30,7 @@ extension ODB {
 
         func run() async throws {
             try await failing {
-                let (_, store) = try storage.resolve(.dump, directory: FileManager.default.currentDirectoryPath)
+                let (_, store) = try storage.resolve(.dump, directory: connection.workspaceOptions.directory)
                 let catalog = DumpCatalog(store: store)
                 let removed = clean ? try await catalog.clean() : []
                 let dumps = try await catalog.scan(prefix: prefix).dumps
