@@ -48,7 +48,11 @@ public struct RcloneStore: Store {
     func failure(_ error: any Error) -> any Error {
         guard let error = error as? ProgramError, error.program == "rclone" else { return error }
         if case .couldNotRun = error.reason, error.program == "rclone" { return OdbError.programMissing("rclone") }
-        return OdbError.storageFailed(location: location, reason: error.lastErrorLine.map(Self.withoutTimestamp) ?? "\(error)")
+        // rclone's line that says what failed, not its notices or the "caused by" detail after it.
+        let line = error.errorLines.map(Self.withoutTimestamp).last {
+            !$0.hasPrefix("NOTICE") && !$0.hasPrefix("caused by")
+        }
+        return OdbError.storageFailed(location: location, reason: line ?? "\(error)")
     }
 
     /// rclone starts its lines with a date and a level: `2026/12/01 21:00:00 ERROR : …`.
