@@ -85,6 +85,23 @@ public enum OdbError: Error, Equatable, Sendable {
     /// A concurrent patch did not run to its end: its tracking row has no end time.
     case migrationUnfinished(file: String, guardRevision: Int?, invalidIndexes: [String])
     case patchFailed(PatchFailure)
+    // Dumps and their storage
+    case invalidStorage(String)
+    /// A store could not be read or written; `reason` is its own words (rclone's last line).
+    case storageFailed(location: String, reason: String)
+    case noSuchDump(String)
+    case badManifest(key: String)
+    /// pg_dump failed; nothing was stored.
+    case dumpFailed(reason: String)
+    /// pg_restore failed, with its own error lines.
+    case restoreFailed(status: String, errors: [String])
+    /// The bytes read differ from what the manifest says was written.
+    case checksumMismatch(key: String, expected: String, found: String)
+    case hookFailed(stage: String, command: String, reason: String)
+    /// The project's configuration says `allow_restore = false`.
+    case restoreNotAllowed(database: String)
+    case invalidConfiguration(path: String, reason: String)
+    case unknownConfiguration(String, path: String?)
 
     /// What odb was not permitted to do.
     public enum Action: Equatable, Sendable {

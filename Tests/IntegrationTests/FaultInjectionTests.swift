@@ -4,7 +4,7 @@ import Testing
 @testable import Revisions
 
 /// odb killed (SIGKILL) or cut off from its server at every named step of every operation that
-/// changes databases, and sent SIGINT, SIGTERM or SIGHUP at every step of commit and revert; then
+/// changes databases or storage (dump and restore too: no incomplete dump is ever listed), and sent SIGINT, SIGTERM or SIGHUP at every step of commit and revert; then
 /// the next commands must find everything consistent: the working database whole, in its old or
 /// its new state, open to connections; every revision's database present and frozen; no database
 /// odb made left outside its metadata; the journal empty. After a signal, odb itself has put the
@@ -68,7 +68,15 @@ extension Integration {
                 // What the interrupted command is, and the states it may leave the working database in.
                 let command: [String]
                 var states: [[Int]] = [[1, 2, 3]]
+                var finishedDumps = 0
                 switch test.step.operation {
+                case "dump": command = ["dump"]
+                case "restore":
+                    // A dump of [1, 2, 3] restored over [1, 2].
+                    command = ["restore", try await sandbox.dump().key]
+                    finishedDumps = 1
+                    try sandbox.connect(database).query("DELETE FROM t WHERE x = 3")
+                    states = [[1, 2], [1, 2, 3]]
                 case "init": command = ["init", fresh, "--create"]
                 case "commit": command = ["commit", "-m", "three"]
                 case "revert", "swap":
@@ -89,6 +97,9 @@ extension Integration {
                 switch test.fault {
                 case .kill:
                     #expect(interrupted.status == "signal 9", "odb never reached \(test.step.rawValue)")
+                case .disconnect where test.step.operation == "dump" && test.step != .dumpStarted:
+                    // Past its start a dump needs the server no more: it may finish, listed whole.
+                    if interrupted.succeeded { finishedDumps += 1 } else { expectOneLine(interrupted) }
                 case .disconnect:
                     expectOneLine(interrupted)
                 case .int, .term, .hup:
@@ -112,6 +123,17 @@ extension Integration {
                     try sandbox.expectConsistent(fresh, states: [], table: false)
                 }
                 try sandbox.expectConsistent(database, states: states, revisions: [[1], [1, 2], [1, 2, 3]] + states)
+                if ["dump", "restore"].contains(test.step.operation) {
+                    // No incomplete dump is ever listed, and the next dump removes what a killed one left.
+                    let listed = try await sandbox.listedDumps()
+                    #expect(listed.count == finishedDumps)
+                    let next = try await sandbox.dump()
+                    let keys = Set(
+                        (listed.map(\.key) + [next.key]).flatMap {
+                            [$0, $0.replacingOccurrences(of: ".dump", with: ".manifest.json")]
+                        })
+                    #expect(Set(sandbox.dumpFiles()) == keys)
+                }
 
                 // And odb goes on working.
                 let before = try sandbox.rows(database)

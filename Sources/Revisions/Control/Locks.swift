@@ -6,6 +6,8 @@ enum LockClass: Int32, Sendable {
     case maintenance = 0x6f_6463
     /// One odb dropping a discarded database ("odd"); keyed by the database dropped.
     case drop = 0x6f_6464
+    /// One odb dumping into a store's folder ("ode"); keyed by `<instance>/<database>/<config>`.
+    case dump = 0x6f_6465
 }
 
 extension ControlDatabase {

@@ -28,8 +28,16 @@ public enum Step: String, CaseIterable, Sendable {
     case migrateApplied = "migrate.applied"
     /// Between two statements of a concurrent patch.
     case migrateStatement = "migrate.statement"
+    case dumpStarted = "dump.started"
+    case dumpStreaming = "dump.streaming"
+    case dumpStored = "dump.stored"
+    case restoreJournaled = "restore.journaled"
+    case restoreLoaded = "restore.loaded"
+    case restoreHooked = "restore.hooked"
+    case restoreCopied = "restore.copied"
 
-    /// The operation the step belongs to: commit, revert, swap, purge, init, spare or discard.
+    /// The operation the step belongs to: commit, revert, swap, purge, init, spare, discard, dump or
+    /// restore.
     public var operation: Substring { rawValue.prefix { $0 != "." } }
 
     /// Whether a signal stops the operation here. Past a swap the operation is done, and a drop

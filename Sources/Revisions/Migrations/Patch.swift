@@ -46,7 +46,7 @@ public struct Patch: Sendable, Equatable {
     func contents() throws -> (bytes: [UInt8], sha256: String) {
         guard let data = FileManager.default.contents(atPath: path) else { throw OdbError.patchUnreadable(file: file) }
         let bytes = [UInt8](data)
-        return (bytes, SHA256.hex(bytes))
+        return (bytes, Checksum.hex(bytes))
     }
 }
 

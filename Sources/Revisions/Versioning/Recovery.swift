@@ -43,7 +43,10 @@ extension Repository {
         case .migrate:
             // Reported, not undone: the migration's own recovery says what is left (see there).
             return try recoverMigration(entry)
-        case .commit, .revert, .swap, .restore:
+        case .restore:
+            try rollBackRestore(entry)
+            outcome = .rolledBack
+        case .commit, .revert, .swap:
             try rollBack(entry)
             outcome = .rolledBack
         }

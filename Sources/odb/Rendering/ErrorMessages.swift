@@ -127,6 +127,28 @@ extension OdbError {
                 + " finish it by hand (drop what it half made) and DELETE its row from odb.patches, then run 'odb migrate' again"
         case .patchFailed(let failure):
             failure.text
+        case .invalidStorage(let location):
+            "'\(location)' is not a storage location; give a folder, s3://bucket/prefix or an rclone remote:path"
+        case .storageFailed(let location, let reason):
+            "storage \(location) failed: \(reason)"
+        case .noSuchDump(let argument):
+            "no finished dump matches '\(argument)'; 'odb ls' lists them"
+        case .badManifest(let key):
+            "the manifest \(key) cannot be read; it was not written by odb, or was changed"
+        case .dumpFailed(let reason):
+            "the dump failed, and nothing was stored: \(reason)"
+        case .restoreFailed(let status, let errors):
+            "pg_restore failed (\(status)); the working database is unchanged: \(errors.prefix(3).joined(separator: " / "))\(errors.count > 3 ? " (and \(errors.count - 3) more)" : "")"
+        case .checksumMismatch(let key, let expected, let found):
+            "the bytes of \(key) do not match its manifest (sha256 \(found.prefix(12))…, expected \(expected.prefix(12))…); nothing was restored"
+        case .hookFailed(let stage, let command, let reason):
+            "the \(stage) hook '\(command)' failed (\(reason)); nothing was changed"
+        case .restoreNotAllowed(let database):
+            "the project's odb.toml says allow_restore = false; '\(database)' was left as it was"
+        case .invalidConfiguration(let path, let reason):
+            "\(path) cannot be read: \(reason)"
+        case .unknownConfiguration(let name, let path):
+            "no configuration '\(name)' in \(path ?? "odb.toml (there is none)"); name one its tables define"
         }
     }
 }

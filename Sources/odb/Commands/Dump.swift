@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Revisions
+
+extension ODB {
+    struct Dump: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stream pg_dump of the working database to storage, with a manifest written last.",
+            discussion: """
+                The key is <instance>/<database>/<config>/<UTC timestamp>.dump. Nothing is staged on disk; \
+                a dump whose manifest is missing is never listed, and the next dump removes it.
+                """)
+
+        @Option(name: .customLong("exclude-data"), help: "Leave out the rows of tables matching this pattern (repeatable).")
+        var excludeData: [String] = []
+
+        @Option(
+            name: .customLong("pre-dump"),
+            help: "A command run first against the working database; failing, it refuses the dump (repeatable).")
+        var preDump: [String] = []
+
+        @OptionGroup(title: "Storage") var storage: StorageOptions
+        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup(title: "Output") var output: OutputOptions
+
+        func run() async throws {
+            try await failing {
+                let (settings, store) = try storage.resolve(
+                    .dump, .init(excludeData: excludeData, preDump: preDump), directory: connection.workspaceOptions.directory)
+                let (workspace, repository) = try await connection.workspaceAndRepository(reporting: output)
+                let programs = try await PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment)
+                let request = DumpRequest(
+                    store: store, instance: settings.instance, config: settings.config, excludeData: settings.excludeData,
+                    preDump: Hooks(settings.preDump))
+                let manifest = try await repository.dump(
+                    request, access: ServerAccess(server: workspace.server, conninfo: workspace.conninfo), programs: programs)
+                try output.emit(.dumped(manifest, location: store.location))
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@testable import Revisions
+
+/// Dumps through S3: rclone streaming to and from a real SeaweedFS server the test starts.
+extension Integration {
+    @Suite(.serialized) struct S3Tests {
+        @Test func dumpListRestoreThroughS3() async throws {
+            try await withSandbox { sandbox in
+                try await withSeaweedFS { s3 in
+                    let database = try sandbox.makeDatabase("s3", rows: [1, 2])
+                    try await expectSuccess(sandbox.odb(["init", database]))
+                    let storage = ["--storage", "s3://odb-tests/\(sandbox.prefix)"]
+                    let manifest = try await sandbox.dump(storage, environment: s3.environment)
+                    #expect(try await sandbox.listedDumps(storage, environment: s3.environment).map(\.key) == [manifest.key])
+                    #expect(sandbox.dumpFiles().isEmpty)
+                    try sandbox.connect(database).query("INSERT INTO t VALUES (3)")
+                    // ODB_STORAGE names the same place.
+                    var environment = s3.environment
+                    environment["ODB_STORAGE"] = "s3://odb-tests/\(sandbox.prefix)"
+                    let outcome = try await sandbox.restore([database], environment: environment)
+                    #expect(outcome.source == manifest.key)
+                    #expect(try sandbox.rows(database) == [1, 2])
+                    try sandbox.expectConsistent(database, states: [[1, 2]], revisions: [[1, 2], [1, 2, 3]])
+
+                    // rclone's own error, as one line: a custom CA bundle on a plain-http endpoint.
+                    environment["AWS_CA_BUNDLE"] = "/etc/ssl/certs/ca-certificates.crt"
+                    expectOneLine(try await sandbox.odb(["ls"], environment: environment), containing: "LoadCustomCABundleError")
+                }
+            }
+        }
+
+        /// The S3 server killed while a dump streams into it: the dump fails with one line, and
+        /// once the server is back nothing is listed.
+        @Test func serverKilledMidUpload() async throws {
+            try await withSandbox { sandbox in
+                try await withSeaweedFS { s3 in
+                    let database = try sandbox.makeDatabase("s3kill")
+                    try sandbox.connect(database).query(
+                        "INSERT INTO t SELECT g FROM generate_series(1, 3000000) g")
+                    try sandbox.connect(database).query(
+                        "CREATE TABLE noise AS SELECT md5(g::text) || md5((g * 7)::text) AS x FROM generate_series(1, 1500000) g")
+                    try await expectSuccess(sandbox.odb(["init", database]))
+                    let storage = ["--storage", "s3://odb-tests/\(sandbox.prefix)"]
+                    let dump = Task { try await sandbox.odb(["dump"] + storage, environment: s3.environment) }
+                    // Wait until pg_dump streams, then stop the server.
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while try sandbox.connect().query(
+                        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'pg_dump' AND datname = \(database)"
+                    ).isEmpty {
+                        guard ContinuousClock.now < deadline else { break }
+                        try await Task.sleep(for: .milliseconds(20))  // the poll's interval, under the deadline above
+                    }
+                    await s3.stop()
+                    let result = try await dump.value
+                    expectOneLine(result, containing: "storage")
+                    let again = try await SeaweedFS.start(folder: s3.folder, ports: s3.ports)
+                    defer { Task { await again.stop() } }
+                    #expect(try await sandbox.listedDumps(storage, environment: again.environment).isEmpty)
+                    await again.stop()
+                }
+            }
+        }
+    }
+}
