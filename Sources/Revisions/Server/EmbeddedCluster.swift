@@ -193,6 +193,12 @@ public struct EmbeddedCluster: Sendable {
                 port = next
                 continue
             }
+            if log.contains("lock file"), log.contains("already exists"), ContinuousClock.now < deadline {
+                // A killed postmaster's lock files, named by a pid that was still exiting.
+                try await Task.sleep(for: .milliseconds(100))
+                removeStalePostmasterFile()
+                continue
+            }
             if log.contains("pre-existing shared memory block is still in use"), ContinuousClock.now < deadline {
                 // The backends of a killed postmaster are still exiting; they notice within moments.
                 try await Task.sleep(for: .milliseconds(100))
@@ -255,9 +261,22 @@ public struct EmbeddedCluster: Sendable {
 
     /// A `postmaster.pid` left by a crash or a reboot names a process that is gone, or that is not
     /// a postgres (pids are reused after a reboot): such a file would block the next start.
+    /// The same holds for the socket's lock file (`.s.PGSQL.PORT.lock`), which names the
+    /// postmaster too: right after a `kill -9` that postmaster lingers as a zombie, and a new one
+    /// would refuse to start while the old lock file names a pid that still exists.
     func removeStalePostmasterFile() {
-        guard let (pid, _) = postmaster(), !processIsPostgres(pid) else { return }
-        try? FileManager.default.removeItem(atPath: dataDirectory + "/postmaster.pid")
+        if let (pid, _) = postmaster(), !processIsPostgres(pid) {
+            try? FileManager.default.removeItem(atPath: dataDirectory + "/postmaster.pid")
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: socketDirectory)) ?? []
+        for name in names where name.hasPrefix(".s.PGSQL.") && name.hasSuffix(".lock") {
+            let path = socketDirectory + "/" + name
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                let pid = text.split(separator: "\n").first.flatMap({ Int32($0.trimmingCharacters(in: .whitespaces)) }),
+                !processIsPostgres(pid)
+            else { continue }
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 
     func configuredPort() -> Int? {
