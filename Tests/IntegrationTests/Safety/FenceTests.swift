@@ -33,7 +33,8 @@ extension Integration {
         /// before any odb runs; the next odb then finds everything consistent.
         @Test func killedMidCopyLeavesNothingRefused() async throws {
             try await withSandbox { sandbox in
-                let database = try sandbox.bigDatabase("killed")
+                // Bigger, so that the copy lasts long enough to be seen and killed on any machine.
+                let database = try sandbox.bigDatabase("killed", rows: 1_000_000)
                 try await expectSuccess(sandbox.odb(["init", database]))
                 async let commit = sandbox.odb(["commit", "-m", "killed", "--strategy", "wal_log"])
                 let admin = try sandbox.connect()
@@ -56,17 +57,17 @@ extension Integration {
                         "datallowconn")
                         == true)
                 try await expectSuccess(sandbox.odb(["recover"]))
-                try sandbox.expectConsistent(database, states: [Array(0...200_000)])
+                try sandbox.expectConsistent(database, states: [Array(0...1_000_000)])
             }
         }
     }
 }
 
 extension Sandbox {
-    /// A database of this test big enough (about 7 MB, 200,001 rows) for a copy to take a moment.
-    func bigDatabase(_ name: String) throws -> String {
+    /// A database of this test big enough (about 7 MB for 200,001 rows) for a copy to take a moment.
+    func bigDatabase(_ name: String, rows: Int = 200_000) throws -> String {
         let database = try makeDatabase(name, rows: [0])
-        try connect(database).query("INSERT INTO t SELECT generate_series(1, 200000)")
+        try connect(database).query("INSERT INTO t SELECT generate_series(1, \(rows))")
         return database
     }
 

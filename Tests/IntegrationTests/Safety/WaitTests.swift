@@ -31,7 +31,8 @@ extension Integration {
                     ["info"], url: "postgresql://postgres@127.0.0.1:\(port)/postgres", environment: ["PGCONNECT_TIMEOUT": nil])
                 let waited = ContinuousClock.now - started
                 expectOneLine(result, containing: "timeout")
-                #expect(waited < .seconds(Connection.connectTimeoutSeconds * 2), "odb waited \(waited)")
+                // Before connect_timeout odb waited until killed; the bound leaves room for a loaded machine.
+                #expect(waited < .seconds(Connection.connectTimeoutSeconds * 12), "odb waited \(waited)")
                 #expect(result.errorOutput.contains("no answer within \(Connection.connectTimeoutSeconds) s"))
             }
         }
@@ -50,13 +51,17 @@ extension Integration {
 
                 let commitStarted = ContinuousClock.now
                 try await expectSuccess(sandbox.odb(["commit", "-m", "two"]))
-                #expect(ContinuousClock.now - commitStarted < .seconds(30))
+                // Before, the commit hung until killed; the bounds leave room for a loaded machine.
+                #expect(ContinuousClock.now - commitStarted < .seconds(120))
 
                 let revertStarted = ContinuousClock.now
                 let revert = try await sandbox.odb(["revert", "1"])
-                #expect(ContinuousClock.now - revertStarted < .seconds(40))
-                expectOneLine(revert, containing: "pid \(holder.backendPID)")
-                #expect(revert.errorOutput.contains("waited \(Connection.catalogLockTimeout) s"), "\(revert.errorOutput)")
+                #expect(ContinuousClock.now - revertStarted < .seconds(120))
+                // The last line is the error (an autovacuum worker the fence ended may come before it).
+                #expect(revert.status == "exit status 1")
+                let error = revert.errorOutput.split(separator: "\n").last.map(String.init) ?? ""
+                #expect(error.hasPrefix("odb: ") && error.contains("pid \(holder.backendPID)"), "\(revert.errorOutput)")
+                #expect(error.contains("waited \(Connection.catalogLockTimeout) s"), "\(revert.errorOutput)")
 
                 try holder.query("ROLLBACK")
                 try sandbox.expectConsistent(database, states: [[1]], revisions: [[1], [1]])
