@@ -10,6 +10,8 @@ public enum OdbError: Error, Equatable, Sendable {
     case clusterDamaged(path: String, reason: String)
     case clusterUnreachable(user: String, path: String)
     case clusterStartFailed(reason: String, log: String)
+    /// `odb server start --tcp` on a cluster that runs without TCP (a restart would end sessions).
+    case clusterRunningWithoutTCP(port: Int)
     case notWritable(path: String, reason: String)
     case portsExhausted(ClosedRange<Int>)
     case userMissing(String)
@@ -64,6 +66,9 @@ public enum OdbError: Error, Equatable, Sendable {
     case busy(database: String, holder: Session?)
     case connectionsOpen(database: String, sessions: [Session])
     case sessionsDidNotEnd(database: String, sessions: [Session])
+    /// A lock on the database (its catalog row, say, held by an open `ALTER DATABASE`) was not
+    /// granted within `seconds`; `holders` are the sessions holding such locks.
+    case databaseLocked(database: String, holders: [Session], seconds: Int)
     case revisionInUse(database: String, detail: String)
     case protected(database: String)
     /// Logical replication lives in the working database: a swap would leave its subscriptions

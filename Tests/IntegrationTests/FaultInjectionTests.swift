@@ -8,7 +8,8 @@ import Testing
 /// the next commands must find everything consistent: the working database whole, in its old or
 /// its new state, open to connections; every revision's database present and frozen; no database
 /// odb made left outside its metadata; the journal empty. After a signal, odb itself has put the
-/// working database back: a plain connection works at once, before any other odb runs.
+/// working database back: a plain connection works at once, before any other odb runs; after
+/// SIGKILL or a lost session too, since no fence is ever left up (see `Fence`).
 extension Integration {
     @Suite struct FaultInjectionTests {
         enum Fault: String, CaseIterable {
@@ -97,11 +98,14 @@ extension Integration {
                 switch test.fault {
                 case .kill:
                     #expect(interrupted.status == "signal 9", "odb never reached \(test.step.rawValue)")
+                    expectConnectableAtOnce(sandbox, database)
                 case .disconnect where test.step.operation == "dump" && test.step != .dumpStarted:
                     // Past its start a dump needs the server no more: it may finish, listed whole.
                     if interrupted.succeeded { finishedDumps += 1 } else { expectOneLine(interrupted) }
+                    expectConnectableAtOnce(sandbox, database)
                 case .disconnect:
                     expectOneLine(interrupted)
+                    expectConnectableAtOnce(sandbox, database)
                 case .int, .term, .hup:
                     if test.step == .swapSwapped {
                         // Past the swap the revert is done: it finishes rather than report a failure.
@@ -141,6 +145,17 @@ extension Integration {
                 try sandbox.connect(database).query("INSERT INTO t VALUES (99)")
                 try await expectSuccess(sandbox.odb(["revert", "-d", database]))
                 #expect(try sandbox.rows(database) == before)
+            }
+        }
+
+        /// Whatever stopped odb, an application's next plain connection to the working database
+        /// works at once, before any odb runs (it may wait for a copy still running: the server
+        /// ends it when it notices its client gone).
+        func expectConnectableAtOnce(
+            _ sandbox: Sandbox, _ database: String, sourceLocation: SourceLocation = #_sourceLocation
+        ) {
+            #expect(throws: Never.self, sourceLocation: sourceLocation) {
+                _ = try sandbox.connect(database).query("SELECT 1")
             }
         }
     }

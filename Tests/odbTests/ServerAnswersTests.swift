@@ -93,4 +93,14 @@ import Testing
         #expect(!answer.text.contains("s3cret"))
         #expect(Answer.serverStatus(server, status: nil, answering: false).text.hasSuffix("status : not answering"))
     }
+
+    /// Whether TCP is on, and where its password is, when the cluster runs.
+    @Test func embeddedClusterTCP() throws {
+        let on = Answer.serverStatus(Self.embedded, status: .running(pid: 4242, port: 15_432), answering: false, tcp: true)
+        #expect(
+            on.text.hasSuffix(
+                "tcp    : on, localhost:15432, password required (in /srv/app/.odb/cluster/pgpass; odb url names it)"))
+        let off = Answer.serverStatus(Self.embedded, status: .running(pid: 4242, port: 15_432), answering: false, tcp: false)
+        #expect(off.text.hasSuffix("tcp    : off (odb server start --tcp turns it on)"))
+    }
 }

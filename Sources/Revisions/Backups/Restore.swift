@@ -95,7 +95,7 @@ extension Repository {
                 var ignored: [String] = []
                 if let revisionSource {
                     try copy(from: revisionSource, to: temporary, frozen: false)
-                    try control.setAllowConnections(temporary, true)
+                    try control.unfence(temporary, allowConnections: true)
                 } else {
                     try createEmpty(temporary, like: working == nil ? nil : database)
                     ignored = try await load(manifest!, into: temporary, request: request, access: access, programs: programs)
@@ -107,7 +107,7 @@ extension Repository {
                         database: temporary,
                         extra: ["ODB_DATABASE": database, "ODB_TEMPORARY_DATABASE": temporary, "ODB_KEY": label]))
                 try reached(.restoreHooked)
-                try control.setAllowConnections(temporary, false)
+                try control.unfence(temporary, allowConnections: false)
                 let restoredSize = try copy(from: temporary, to: restoredName, frozen: true).size
                 try reached(.restoreCopied)
                 let keptSize = try connection.databaseSize(database)

@@ -21,9 +21,18 @@ public final class ControlDatabase {
         -> ControlDatabase
     {
         let connection: Connection
+        let started = ContinuousClock.now
         do {
             connection = try Connection(conninfo: conninfo, database: name)
         } catch let error as PostgresError {
+            // A server that never answered: asking it again (below) would only wait as long again.
+            if ContinuousClock.now - started >= .seconds(Connection.connectTimeoutSeconds) {
+                throw OdbError.cannotConnect(
+                    server: server.display,
+                    reason:
+                        "\(error.message): no answer within \(Connection.connectTimeoutSeconds) s (PGCONNECT_TIMEOUT or connect_timeout sets another deadline)"
+                )
+            }
             // libpq reports a refused connection as text only, in the server's language: whether
             // the database is missing is asked of the catalog instead.
             guard try isMissing(name, conninfo: conninfo) else {
@@ -62,8 +71,8 @@ public final class ControlDatabase {
         let maintenance = try connect(conninfo, database: "postgres", server: server)
         do {
             try maintenance.query("CREATE DATABASE \(identifier: name)")
-        } catch SQLState.duplicateDatabase {
-            // Another odb made it first.
+        } catch SQLState.duplicateDatabase, SQLState.uniqueViolation {
+            // Another odb made it first (at the same moment: then the catalog's unique index says so).
         } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
             throw OdbError.notPermitted(.createControlDatabase(name), reason: error.message)
         }

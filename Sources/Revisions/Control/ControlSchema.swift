@@ -45,7 +45,13 @@ struct ControlSchema {
     }
 
     private func currentVersion() throws -> Int {
-        let exists = try connection.query("SELECT to_regclass('odb.schema_version') IS NOT NULL AS present")
+        // Read from pg_class itself, not through the catalog cache (to_regclass), which may not yet
+        // show a schema another odb committed while this one waited for the migration's lock.
+        let exists = try connection.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'odb' AND c.relname = 'schema_version') AS present
+            """)
         guard try exists.first?.bool("present") == true else { return 0 }
         return try connection.query("SELECT max(version) AS version FROM odb.schema_version").first?.optionalInt("version")
             ?? 0

@@ -150,7 +150,7 @@ extension Repository {
 
     /// After a clone failed: copies instead with `copy` (a plain FILE_COPY or the strategy odb
     /// would pick without clones), says so once, and remembers it when the copy worked.
-    func withoutClone(after error: PostgresError, _ copy: () throws -> CopyReport) throws -> CopyReport {
+    func withoutClone<Copied>(after error: PostgresError, _ copy: () throws -> Copied) throws -> Copied {
         let reason = "a clone failed on this server: \(error.message)"
         control.cloneCache = CloneSupport(works: false, reason: reason, announced: control.cloneCache?.announced ?? false)
         let report = try copy()

@@ -3,13 +3,13 @@
 ///
 /// The caller first makes the replacement under another name, not connectable, and journals the
 /// operation with the name the working database will go aside to (`asideName()`). Then the swap
-/// fences the working database, and in one transaction gives the replacement the owner, grants
-/// and settings it is to have (`restoring`), renames the working database aside, gives the
-/// replacement its name, lets connections in as `restoring` says, runs the caller's metadata
-/// update and clears the journal. Killed before that transaction
-/// commits, nothing has changed but what the journal lists; after it, everything has. On failure
-/// the fence is lifted and the error rethrown; the caller's rollback (`rollBack(_:)`) drops what
-/// the journal says it made.
+/// ends the working database's sessions, and in one transaction gives the replacement the owner,
+/// grants and settings it is to have (`restoring`), renames the working database aside (which
+/// locks it: new connections wait, see `Fence`), gives the replacement its name, lets connections
+/// in as `restoring` says, runs the caller's metadata update and clears the journal. Killed before
+/// that transaction commits, nothing has changed but what the journal lists, and nothing is
+/// refused; after it, everything has. On failure the error is rethrown; the caller's rollback
+/// (`rollBack(_:)`) drops what the journal says it made.
 extension Repository {
     /// What becomes of the database a swap replaces.
     enum Replaced: Equatable {
@@ -43,18 +43,25 @@ extension Repository {
                 database: database, subscriptions: replication.subscriptions, slots: replication.slots)
         }
         if entry.replaced != nil {
-            ended = try control.fence(database, terminate: options.terminate, allowConnections: entry.allowConnections)
+            ended = try control.endSessions(database, terminate: options.terminate)
             if !ended.isEmpty { events(.endedSessions(database: database, sessions: ended)) }
         }
-        do {
-            try reached(.swapFenced)
+        try reached(.swapFenced)
+        func renames(looking look: () -> Void) throws {
             try connection.transaction {
+                try connection.limitLockWaits()
                 try restore(properties, on: replacement)
                 if let aside = entry.replaced {
-                    try connection.query("ALTER DATABASE \(identifier: database) RENAME TO \(identifier: aside)")
+                    // The rename locks the working database: from here to the commit, new
+                    // connections wait (and then find the replacement under its name).
+                    try connection.query(
+                        "ALTER DATABASE \(identifier: database) RENAME TO \(identifier: aside)", every: SessionGuard.interval,
+                        waiting: look)
                     switch replaced {
                     case .discard: try discarded.add(aside)
-                    case .keep: try connection.query("ALTER DATABASE \(identifier: aside) WITH IS_TEMPLATE true")
+                    case .keep:
+                        try connection.query(
+                            "ALTER DATABASE \(identifier: aside) WITH ALLOW_CONNECTIONS false IS_TEMPLATE true")
                     }
                 }
                 try connection.query("ALTER DATABASE \(identifier: replacement) RENAME TO \(identifier: database)")
@@ -63,11 +70,19 @@ extension Repository {
                 try record()
                 try journal.clear()
             }
-        } catch {
-            if entry.replaced != nil, (try? databaseExists(database)) == true {
-                try? control.unfence(database, allowConnections: entry.allowConnections)
+        }
+        do {
+            if entry.replaced != nil {
+                let late = try control.guarding(database, terminate: options.terminate) { try renames(looking: $0.look) }.1
+                if !late.isEmpty { events(.endedSessions(database: database, sessions: late)) }
+                ended += late
+            } else {
+                try renames {}
             }
-            throw error
+        } catch let error as PostgresError where error.sqlState == .lockNotAvailable {
+            throw OdbError.databaseLocked(
+                database: database, holders: (try? connection.catalogLockHolders(database)) ?? [],
+                seconds: Connection.catalogLockTimeout)
         }
         try reached(.swapSwapped)
         return ended

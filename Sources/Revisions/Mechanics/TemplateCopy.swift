@@ -26,6 +26,15 @@ extension Repository {
     /// a template, so nobody can change it and copying from it is never blocked.
     @discardableResult
     func copy(from source: String, to target: String, frozen: Bool, reserve: Int64 = 0) throws -> CopyReport {
+        try guardedCopy(from: source, to: target, frozen: frozen, reserve: reserve).report
+    }
+
+    /// The copy, and the sessions that arrived on the working database after its sessions were
+    /// ended and before the copy held its lock, which a guard ended (see `Fence`): a copy of the
+    /// working database never closes it, new connections wait for the copy's lock instead.
+    func guardedCopy(from source: String, to target: String, frozen: Bool, reserve: Int64 = 0) throws -> (
+        report: CopyReport, ended: [Session]
+    ) {
         let size = try connection.databaseSize(source)
         let chosen =
             options.strategy.map { ($0, "chosen by the user") }
@@ -38,22 +47,34 @@ extension Repository {
         }
         let before = storage.databaseFolders()
         let start = ContinuousClock.now
-        do {
-            try connection.query(
-                """
-                CREATE DATABASE \(identifier: target) TEMPLATE \(identifier: source) STRATEGY \(unsafeRaw: strategy.keyword) \
-                ALLOW_CONNECTIONS false IS_TEMPLATE \(unsafeRaw: frozen ? "true" : "false")
-                """,
-                every: .milliseconds(200)
-            ) {
+        let statement: SQL = """
+            CREATE DATABASE \(identifier: target) TEMPLATE \(identifier: source) STRATEGY \(unsafeRaw: strategy.keyword) \
+            ALLOW_CONNECTIONS false IS_TEMPLATE \(unsafeRaw: frozen ? "true" : "false")
+            """
+        var reported = start
+        func run(looking look: () -> Void) throws {
+            try connection.query(statement, every: SessionGuard.interval) {
+                look()
+                guard ContinuousClock.now - reported >= .milliseconds(200) else { return }
+                reported = ContinuousClock.now
                 events(
                     .copying(
                         CopyProgress(
                             source: source, target: target, done: storage.bytesWritten(since: before), total: size,
                             elapsed: ContinuousClock.now - start)))
             }
+        }
+        var ended: [Session] = []
+        do {
+            if source == database {
+                ended = try control.guarding(database, terminate: options.terminate) { sessionGuard in
+                    try run(looking: sessionGuard.look)
+                }.1
+            } else {
+                try run {}
+            }
         } catch let error as PostgresError where strategy == .clone && Self.isCloneFailure(error) {
-            return try withoutClone(after: error) { try copy(from: source, to: target, frozen: frozen, reserve: reserve) }
+            return try withoutClone(after: error) { try guardedCopy(from: source, to: target, frozen: frozen, reserve: reserve) }
         } catch let error as PostgresError {
             switch error.sqlState {
             case .insufficientPrivilege?:
@@ -77,7 +98,7 @@ extension Repository {
             source: source, target: target, strategy: strategy, reason: reason, size: size,
             seconds: (ContinuousClock.now - start).seconds)
         events(.copied(report))
-        return report
+        return (report, ended)
     }
 }
 

@@ -19,8 +19,15 @@ public final class Connection {
     /// The usual libpq conventions all apply: `PGHOST`, `PGPORT`, `PGUSER`, `PGSERVICE`, `.pgpass`,
     /// `sslmode`.
     public init(conninfo: String, database: String? = nil, applicationName: String = "odb") throws {
+        // A server that accepts the connection and never answers must not hang odb: libpq waits
+        // forever without `connect_timeout`. The conninfo's own value, or PGCONNECT_TIMEOUT,
+        // comes first (values later in the list override earlier ones).
         var keywords = ["dbname", "fallback_application_name"]
         var values = [conninfo, applicationName]
+        if ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] == nil {
+            keywords.insert("connect_timeout", at: 0)
+            values.insert(String(Self.connectTimeoutSeconds), at: 0)
+        }
         if let database {
             keywords.append("dbname")
             values.append(database)
@@ -44,9 +51,42 @@ public final class Connection {
         if let canceller { Interruption.shared.register(canceller) }
     }
 
+    /// How long a connection attempt waits for the server to answer, unless told otherwise.
+    public static let connectTimeoutSeconds = 10
+
     deinit {
         if let canceller { Interruption.shared.unregister(canceller) }
         PQfinish(handle)
+    }
+
+    /// A second connection with this one's parameters (server, user, password, database), for
+    /// work that runs beside a statement this one is waiting on.
+    public func sibling() throws -> Connection {
+        guard let options = PQconninfo(handle) else {
+            throw PostgresError(sqlState: nil, message: "out of memory while connecting")
+        }
+        defer { PQconninfoFree(options) }
+        var parts: [String] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val, value.pointee != 0 {
+                let escaped = String(cString: value).replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "'", with: "\\'")
+                parts.append("\(String(cString: keyword))='\(escaped)'")
+            }
+            option += 1
+        }
+        return try Connection(conninfo: parts.joined(separator: " "))
+    }
+
+    /// The SCRAM verifier of `password` for `user`, computed here by libpq, so that `ALTER ROLE …
+    /// PASSWORD` never sends the password itself.
+    public func encryptedPassword(_ password: String, user: String) throws -> String {
+        guard let encrypted = PQencryptPasswordConn(handle, password, user, "scram-sha-256") else {
+            throw PostgresError(sqlState: nil, message: Self.trimmed(PQerrorMessage(handle)))
+        }
+        defer { PQfreemem(encrypted) }
+        return String(cString: encrypted)
     }
 
     /// Asks the server to cancel the statement this connection is running, if any; safe from any
@@ -55,8 +95,9 @@ public final class Connection {
 
     /// Whether a server answers at this address; it need not accept this user or database.
     public static func ping(conninfo: String) -> Bool {
-        let result = withCStrings(["dbname"]) { keywords in
-            withCStrings([conninfo]) { values in PQpingParams(keywords, values, 1) }
+        let timeout = ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] ?? String(connectTimeoutSeconds)
+        let result = withCStrings(["connect_timeout", "dbname"]) { keywords in
+            withCStrings([timeout, conninfo]) { values in PQpingParams(keywords, values, 1) }
         }
         return result == PQPING_OK || result == PQPING_REJECT
     }

@@ -124,6 +124,7 @@ public struct EmbeddedCluster: Sendable {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(include.utf8))
         try handle.close()
+        try requirePasswordsOverTCP(in: building)
         try writeConfig(port: try freePort(), into: building)
         if let user { try chown(building + "/odb.conf", user) }
         try fileManager.moveItem(atPath: building, toPath: dataDirectory)
@@ -136,13 +137,35 @@ public struct EmbeddedCluster: Sendable {
         case alreadyRunning(port: Int)
     }
 
-    /// Starts the server (creating the cluster first if needed) and waits until it answers.
+    /// Starts the server (creating the cluster first if needed) and waits until it answers. One
+    /// odb at a time creates or starts it (a file lock: the others wait and then find it running),
+    /// and none while an administrator's `pg_ctl` starts, stops or restarts it. With TCP asked
+    /// for, connections over TCP need the password of `passwordFile`; a cluster already running
+    /// without TCP is refused rather than reported as started.
     @discardableResult
     public func start(programs: PostgresPrograms) async throws -> StartOutcome {
-        try await initialize(programs: programs)
-        if case .running(_, let port) = status() { return .alreadyRunning(port: port) }
-        try await checkVersion(programs: programs)
+        let deadline = ContinuousClock.now + settings.startTimeout
+        return try await withStartLock(until: deadline) {
+            try await initialize(programs: programs)
+            try await waitForAdministrator(until: deadline)
+            if case .running(_, let port) = status() {
+                if settings.tcp {
+                    guard listensOnTCP() else { throw OdbError.clusterRunningWithoutTCP(port: port) }
+                    try setUpPassword(port: port)
+                }
+                return .alreadyRunning(port: port)
+            }
+            try await checkVersion(programs: programs)
+            let outcome = try await launch(programs: programs, deadline: deadline)
+            if settings.tcp, case .started(let port) = outcome { try setUpPassword(port: port) }
+            return outcome
+        }
+    }
+
+    /// Runs `pg_ctl start`, trying other ports when the configured one is taken.
+    private func launch(programs: PostgresPrograms, deadline: ContinuousClock.Instant) async throws -> StartOutcome {
         let user = try serverUser()
+        try requirePasswordsOverTCP(in: dataDirectory)
         try makeDirectory(socketDirectory, mode: 0o700, owner: user)
         if !FileManager.default.fileExists(atPath: logFile) {
             _ = FileManager.default.createFile(atPath: logFile, contents: nil, attributes: [.posixPermissions: 0o600])
@@ -152,7 +175,6 @@ public struct EmbeddedCluster: Sendable {
 
         var port = try configuredPort() ?? freePort()
         var triedPorts: Set<Int> = []
-        let deadline = ContinuousClock.now + settings.startTimeout
         while true {
             try writeConfig(port: port, into: dataDirectory)
             let logStart = fileSize(logFile)
@@ -170,6 +192,12 @@ public struct EmbeddedCluster: Sendable {
                 triedPorts.insert(port)
                 guard let next = try? freePort(excluding: triedPorts) else { throw OdbError.portsExhausted(settings.ports) }
                 port = next
+                continue
+            }
+            if log.contains("lock file"), log.contains("already exists"), ContinuousClock.now < deadline {
+                // A killed postmaster's lock files, named by a pid that was still exiting.
+                try await Task.sleep(for: .milliseconds(100))
+                removeStalePostmasterFile()
                 continue
             }
             if log.contains("pre-existing shared memory block is still in use"), ContinuousClock.now < deadline {
@@ -219,32 +247,37 @@ public struct EmbeddedCluster: Sendable {
     /// The port of a postmaster that says it is ready (line 8 of `postmaster.pid`) and is alive:
     /// enough to connect, without a connection to check first.
     public func readyPort() -> Int? {
-        guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8) else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count > 7, lines[7].trimmingCharacters(in: .whitespaces) == "ready",
+        guard let lines = postmasterLines(), lines.count > 7, lines[7] == "ready",
             let pid = Int32(lines[0]), let port = Int(lines[3]), processIsPostgres(pid)
         else { return nil }
         return port
     }
 
     func postmaster() -> (pid: Int32, port: Int)? {
-        guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8) else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count > 3, let pid = Int32(lines[0]), let port = Int(lines[3]) else { return nil }
+        guard let lines = postmasterLines(), lines.count > 3, let pid = Int32(lines[0]), let port = Int(lines[3]) else {
+            return nil
+        }
         return (pid, port)
     }
 
     /// A `postmaster.pid` left by a crash or a reboot names a process that is gone, or that is not
     /// a postgres (pids are reused after a reboot): such a file would block the next start.
+    /// The same holds for the socket's lock file (`.s.PGSQL.PORT.lock`), which names the
+    /// postmaster too: right after a `kill -9` that postmaster lingers as a zombie, and a new one
+    /// would refuse to start while the old lock file names a pid that still exists.
     func removeStalePostmasterFile() {
-        guard let (pid, _) = postmaster(), !processIsPostgres(pid) else { return }
-        try? FileManager.default.removeItem(atPath: dataDirectory + "/postmaster.pid")
-    }
-
-    func processIsPostgres(_ pid: Int32) -> Bool {
-        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
-        let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "postgres"
-        return name.hasPrefix("postgres") || name.hasPrefix("postmaster")
+        if let (pid, _) = postmaster(), !processIsPostgres(pid) {
+            try? FileManager.default.removeItem(atPath: dataDirectory + "/postmaster.pid")
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: socketDirectory)) ?? []
+        for name in names where name.hasPrefix(".s.PGSQL.") && name.hasSuffix(".lock") {
+            let path = socketDirectory + "/" + name
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                let pid = text.split(separator: "\n").first.flatMap({ Int32($0.trimmingCharacters(in: .whitespaces)) }),
+                !processIsPostgres(pid)
+            else { continue }
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 
     func configuredPort() -> Int? {

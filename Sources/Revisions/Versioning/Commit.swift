@@ -1,5 +1,6 @@
-/// Committing: the working database, fenced for the moment of the copy, is copied into a frozen
-/// revision database, and the working database moves to the next number.
+/// Committing: the working database is copied into a frozen revision database, and the working
+/// database moves to the next number. Its sessions are ended first; new ones wait for the copy's
+/// lock on it and then proceed (see `Fence`): a commit delays an application, never refuses it.
 extension Repository {
     /// Freezes the working database as revision N (its current number) and moves it to N+1.
     public func commit(message: String) throws -> CommitOutcome {
@@ -14,10 +15,10 @@ extension Repository {
             let entry = Journal.Entry(
                 kind: .commit, number: number, made: frozen, replaced: nil, allowConnections: properties.allowConnections)
             try journal.record(entry)
-            let ended: [Session]
+            var ended: [Session]
             do {
                 try reached(.commitJournaled)
-                ended = try control.fence(database, terminate: options.terminate, allowConnections: properties.allowConnections)
+                ended = try control.endSessions(database, terminate: options.terminate)
             } catch {
                 try? journal.clear()
                 throw error
@@ -25,8 +26,11 @@ extension Repository {
             if !ended.isEmpty { events(.endedSessions(database: database, sessions: ended)) }
             do {
                 try reached(.commitFenced)
-                // A fenced database cannot change, so the copy's size is the size measured before it.
-                let size = try copy(from: database, to: frozen, frozen: true).size
+                // The copy's size is the size measured just before it, with every session ended.
+                let (report, late) = try guardedCopy(from: database, to: frozen, frozen: true)
+                let size = report.size
+                if !late.isEmpty { events(.endedSessions(database: database, sessions: late)) }
+                ended += late
                 try reached(.commitCopied)
                 try connection.transaction {
                     try records.insert(
@@ -43,7 +47,6 @@ extension Repository {
                 try? rollBack(entry)
                 throw error
             }
-            try control.unfence(database, allowConnections: properties.allowConnections)
             return CommitOutcome(
                 database: database, committed: number, revision: number + 1, revisionDatabase: frozen, endedSessions: ended)
         }

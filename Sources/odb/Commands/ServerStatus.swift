@@ -12,7 +12,9 @@ extension ODB.ServerCommand {
                 let server = try connection.chooseServer()
                 let status = server.cluster?.status()
                 let answering = server.cluster == nil && Connection.ping(conninfo: server.conninfo)
-                try output.emit(.serverStatus(server, status: status, answering: answering))
+                var tcp: Bool?
+                if case .running = status { tcp = server.cluster?.listensOnTCP() }
+                try output.emit(.serverStatus(server, status: status, answering: answering, tcp: tcp))
             }
         }
     }

@@ -18,6 +18,8 @@ extension OdbError {
             "the PostgreSQL user '\(user)' cannot reach \(path); move the project somewhere it can reach (e.g. /srv or /tmp) or set ODB_CLUSTER_DIR"
         case .clusterStartFailed(let reason, let log):
             "the embedded PostgreSQL server did not start: \(reason) (log: \(log))"
+        case .clusterRunningWithoutTCP(let port):
+            "the embedded cluster is running on port \(port) without TCP, and turning it on needs a restart: run odb server stop, then odb server start --tcp"
         case .notWritable(let path, let reason):
             "cannot write to \(path): \(reason); fix its permissions or run odb from another folder"
         case .portsExhausted(let range):
@@ -96,6 +98,8 @@ extension OdbError {
             "'\(database)' has open connections (\(describe(sessions))); close them, or drop --no-terminate to let odb end them"
         case .sessionsDidNotEnd(let database, let sessions):
             "connections to '\(database)' did not end in time (\(describe(sessions))); nothing was changed, try again"
+        case .databaseLocked(let database, let holders, let seconds):
+            "waited \(seconds) s for a lock on '\(database)' held by \(holders.isEmpty ? "another session" : describe(holders)) (an open transaction that changed the database, such as ALTER DATABASE); commit or end it (pg_terminate_backend), then try again: nothing was changed"
         case .revisionInUse(let database, let detail):
             "the revision database '\(database)' is open (\(detail)), so PostgreSQL cannot copy it; odb never ends those sessions: close them, and make it read-only again with ALTER DATABASE … ALLOW_CONNECTIONS false"
         case .replicationInUse(let database, let subscriptions, let slots):

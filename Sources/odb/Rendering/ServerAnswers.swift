@@ -24,8 +24,9 @@ extension Answer {
 
     /// `odb server status`: which server odb chose and why, and whether it runs. `status` is the
     /// embedded cluster's (nil for another server); `answering` whether another server answered.
-    static func serverStatus(_ server: Server, status: EmbeddedCluster.Status?, answering: Bool) -> Answer {
-        let report = ServerReport(server, status: status, answering: answering)
+    /// `tcp`: whether the running embedded cluster listens on TCP (nil: not known or not asked).
+    static func serverStatus(_ server: Server, status: EmbeddedCluster.Status?, answering: Bool, tcp: Bool? = nil) -> Answer {
+        let report = ServerReport(server, status: status, answering: answering, tcp: tcp)
         var lines = ["server : \(report.server)", "chosen : \(Text.reason(server.source))"]
         if let directory = report.directory {
             if status == .notInitialized {
@@ -35,6 +36,12 @@ extension Answer {
             }
             lines.append("data   : \(directory)/data")
             if let port = report.port { lines.append("socket : \(report.socket ?? ""), port \(port)") }
+            if let tcp = report.tcp, let port = report.port {
+                lines.append(
+                    tcp
+                        ? "tcp    : on, localhost:\(port), password required (in \(report.passwordFile ?? ""); odb url names it)"
+                        : "tcp    : off (odb server start --tcp turns it on)")
+            }
         } else {
             lines.append("status : \(report.running ? "answering" : "not answering")")
         }
@@ -51,8 +58,13 @@ struct ServerReport: Encodable, Equatable {
     let pid: Int32?
     let directory: String?
     let socket: String?
+    /// Whether the running embedded cluster listens on TCP, and the file holding its password.
+    let tcp: Bool?
+    let passwordFile: String?
 
-    init(_ server: Server, status: EmbeddedCluster.Status?, answering: Bool) {
+    init(_ server: Server, status: EmbeddedCluster.Status?, answering: Bool, tcp: Bool? = nil) {
+        self.tcp = tcp
+        passwordFile = tcp == true ? server.cluster?.passwordFile : nil
         source = server.source.rawValue
         self.server = server.display
         var port: Int?

@@ -1,0 +1,133 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Revisions
+
+/// The fence lasts only as long as it must: during a commit an application's new connections
+/// wait for the copy and then proceed, and an odb killed mid-copy leaves nothing refused.
+extension Integration {
+    @Suite struct FenceTests {
+        /// Plain libpq connections opened one after another while `odb commit` copies a database
+        /// big enough to take a while: none is refused, and some waited for the copy.
+        @Test func commitDelaysNewConnectionsAndNeverRefusesThem() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.bigDatabase("delayed")
+                try await expectSuccess(sandbox.odb(["init", database]))
+                let probe = ConnectionProbe(conninfo: sandbox.conninfo, database: database)
+                let probing = Task.detached { probe.run() }
+                let commit = try await sandbox.odb(["commit", "-m", "while connecting", "--strategy", "wal_log"])
+                probe.stop()
+                await probing.value
+                try expectSuccess(commit)
+                let outcome = probe.outcome
+                #expect(outcome.refused.isEmpty, "refused during a commit: \(outcome.refused.prefix(3))")
+                #expect(outcome.connected > 2)
+                #expect(outcome.longestWait > .milliseconds(50), "no connection overlapped the copy")
+                #expect(try sandbox.frozenRows(sandbox.revisionDatabase(database, 1)).count == 200_001)
+            }
+        }
+
+        /// odb killed (SIGKILL) while `CREATE DATABASE … TEMPLATE` copies the working database: the
+        /// next plain connection works at once (it may wait for the server to end the copy),
+        /// before any odb runs; the next odb then finds everything consistent.
+        @Test func killedMidCopyLeavesNothingRefused() async throws {
+            try await withSandbox { sandbox in
+                // Bigger, so that the copy lasts long enough to be seen and killed on any machine.
+                let database = try sandbox.bigDatabase("killed", rows: 1_000_000)
+                try await expectSuccess(sandbox.odb(["init", database]))
+                async let commit = sandbox.odb(["commit", "-m", "killed", "--strategy", "wal_log"])
+                let admin = try sandbox.connect()
+                let end = ContinuousClock.now + .seconds(60)
+                var copying = false
+                while !copying, ContinuousClock.now < end {
+                    copying = try !admin.query(
+                        "SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'CREATE DATABASE%' AND datname = \(sandbox.control)"
+                    ).isEmpty
+                    if !copying { try await Task.sleep(for: .milliseconds(2)) }  // the poll's interval, under the deadline above
+                }
+                #expect(copying, "the copy never started")
+                for pid in sandbox.odbProcesses(running: "commit") { kill(pid, SIGKILL) }
+                #expect(try await commit.status == "signal 9")
+                let started = ContinuousClock.now
+                #expect(throws: Never.self) { _ = try sandbox.connect(database).query("SELECT 1") }
+                #expect(ContinuousClock.now - started < .seconds(10))
+                #expect(
+                    try admin.query("SELECT datallowconn FROM pg_database WHERE datname = \(database)").first?.bool(
+                        "datallowconn")
+                        == true)
+                try await expectSuccess(sandbox.odb(["recover"]))
+                try sandbox.expectConsistent(database, states: [Array(0...1_000_000)])
+            }
+        }
+    }
+}
+
+extension Sandbox {
+    /// A database of this test big enough (about 7 MB for 200,001 rows) for a copy to take a moment.
+    func bigDatabase(_ name: String, rows: Int = 200_000) throws -> String {
+        let database = try makeDatabase(name, rows: [0])
+        try connect(database).query("INSERT INTO t SELECT generate_series(1, \(rows))")
+        return database
+    }
+
+    /// The name of revision `number`'s database.
+    func revisionDatabase(_ database: String, _ number: Int) -> String { Names.revisionDatabase(database, number: number) }
+
+    /// The pids of the odb processes of this sandbox running `command`, found by their
+    /// arguments, which name this sandbox's control database.
+    func odbProcesses(running command: String) -> [Int32] {
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return processes.compactMap { pid in
+            guard let number = Int32(pid), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else {
+                return nil
+            }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard arguments.first?.hasSuffix("/odb") == true, arguments.dropFirst().first == command,
+                arguments.contains(control)
+            else { return nil }
+            return number
+        }
+    }
+}
+
+/// Opens plain connections to a database one after another until stopped, counting those that
+/// connected, how long the longest waited, and those refused (a session ended after it connected
+/// is the fence doing its work, not a refusal).
+final class ConnectionProbe: Sendable {
+    struct Outcome: Sendable {
+        var connected = 0
+        var refused: [String] = []
+        var longestWait: Duration = .zero
+    }
+
+    let conninfo: String
+    let database: String
+    private let state = Mutex((stopped: false, outcome: Outcome()))
+
+    init(conninfo: String, database: String) {
+        self.conninfo = conninfo
+        self.database = database
+    }
+
+    var outcome: Outcome { state.withLock { $0.outcome } }
+    func stop() { state.withLock { $0.stopped = true } }
+
+    func run() {
+        while !state.withLock({ $0.stopped }) {
+            let start = ContinuousClock.now
+            do {
+                let connection = try Connection(conninfo: conninfo, database: database, applicationName: "probe")
+                let waited = ContinuousClock.now - start
+                state.withLock {
+                    $0.outcome.connected += 1
+                    $0.outcome.longestWait = max($0.outcome.longestWait, waited)
+                }
+                _ = try? connection.query("SELECT 1")
+            } catch {
+                state.withLock { $0.outcome.refused.append("\(error)") }
+            }
+            usleep(1_000)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import Revisions
+
+/// Every wait has a deadline and says what it waited for and whose session held it.
+extension Integration {
+    @Suite struct WaitTests {
+        /// A server that accepts TCP connections and never answers: odb gives up after its
+        /// connect_timeout with one line, instead of hanging.
+        @Test func silentServerTimesOut() async throws {
+            let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            try #require(listener >= 0)
+            defer { close(listener) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = 0
+            address.sin_addr = in_addr(s_addr: inet_addr("127.0.0.1"))
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                    bind(listener, pointer, length) == 0 && listen(listener, 16) == 0
+                        && getsockname(listener, pointer, &length) == 0
+                }
+            }
+            try #require(bound)
+            let port = Int(UInt16(bigEndian: address.sin_port))
+            try await withSandbox { sandbox in
+                let started = ContinuousClock.now
+                let result = try await sandbox.odb(
+                    ["info"], url: "postgresql://postgres@127.0.0.1:\(port)/postgres", environment: ["PGCONNECT_TIMEOUT": nil])
+                let waited = ContinuousClock.now - started
+                expectOneLine(result, containing: "timeout")
+                // Before connect_timeout odb waited until killed; the bound leaves room for a loaded machine.
+                #expect(waited < .seconds(Connection.connectTimeoutSeconds * 12), "odb waited \(waited)")
+                #expect(result.errorOutput.contains("no answer within \(Connection.connectTimeoutSeconds) s"))
+            }
+        }
+
+        /// A session holding the database's catalog row (an `ALTER DATABASE` in a transaction left
+        /// open): a commit goes through (it no longer changes that row), and a revert stops after
+        /// its lock timeout naming the session, with nothing changed.
+        @Test func openAlterDatabaseNeitherHangsCommitNorRevert() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("locked", rows: [1])
+                try await expectSuccess(sandbox.odb(["init", database]))
+                try await expectSuccess(sandbox.odb(["commit", "-m", "one"]))
+                let holder = try Connection(conninfo: sandbox.conninfo, database: "postgres", applicationName: "the dba")
+                try holder.query("BEGIN")
+                try holder.query("ALTER DATABASE \(identifier: database) CONNECTION LIMIT 49")
+
+                let commitStarted = ContinuousClock.now
+                try await expectSuccess(sandbox.odb(["commit", "-m", "two"]))
+                // Before, the commit hung until killed; the bounds leave room for a loaded machine.
+                #expect(ContinuousClock.now - commitStarted < .seconds(120))
+
+                let revertStarted = ContinuousClock.now
+                let revert = try await sandbox.odb(["revert", "1"])
+                #expect(ContinuousClock.now - revertStarted < .seconds(120))
+                // The last line is the error (an autovacuum worker the fence ended may come before it).
+                #expect(revert.status == "exit status 1")
+                let error = revert.errorOutput.split(separator: "\n").last.map(String.init) ?? ""
+                #expect(error.hasPrefix("odb: ") && error.contains("pid \(holder.backendPID)"), "\(revert.errorOutput)")
+                #expect(error.contains("waited \(Connection.catalogLockTimeout) s"), "\(revert.errorOutput)")
+
+                try holder.query("ROLLBACK")
+                try sandbox.expectConsistent(database, states: [[1]], revisions: [[1], [1]])
+                try await expectSuccess(sandbox.odb(["revert", "1"]))
+            }
+        }
+    }
+}
