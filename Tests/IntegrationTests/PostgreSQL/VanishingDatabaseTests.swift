@@ -11,8 +11,8 @@ extension Integration {
             try await withSandbox { sandbox in
                 let connection = try sandbox.connect()
                 let missing: SQL = "SELECT pg_database_size(4000000000::oid) AS size"
-                let alone = (try? connection.query(missing)).map { $0.first?["size"] ?? nil }
-                let retried = (try? connection.queryWhileDatabasesDrop(missing)).map { $0.first?["size"] ?? nil }
+                let alone = (try? connection.query(missing)).map { try? $0.first?.optionalString("size") }
+                let retried = (try? connection.queryWhileDatabasesDrop(missing)).map { try? $0.first?.optionalString("size") }
                 #expect(alone == retried)
                 #expect(try connection.queryWhileDatabasesDrop("SELECT 1 AS one").first?.int("one") == 1)
             }
@@ -23,8 +23,8 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (_, workspace) = try await sandbox.tracked("vanishing", rows: [1])
                 let repository = try workspace.repository(options: .init(background: true))
-                _ = try await repository.commit(message: "one")
-                for _ in 0..<3 { _ = try await repository.revert(to: nil) }
+                _ = try repository.commit(message: "one")
+                for _ in 0..<3 { _ = try repository.revert(to: nil) }
                 let dropping = Task.detached {
                     let other = try await sandbox.workspace()
                     try other.repository(sandbox.name("vanishing")).dropDiscarded()
