@@ -1,36 +1,18 @@
 import Foundation
 
 /// The migrations folder named in the project's `odb.toml` (`[migrate] folder = "…"`), if that file
-/// exists and names one.
-///
-/// A stopgap that reads this one key and nothing else: the general `odb.toml` loader
-/// (`Revisions/Configuration/`, with TOMLKit) replaces it when both are merged. It understands a
-/// `[migrate]` table holding `folder = "…"` (a basic or literal string, with a comment after it);
-/// anything else in the file is skipped.
+/// exists and names one, read with the project's TOML loader (`ProjectConfiguration`).
 public enum MigrationsFolderSetting {
     public static func read(from file: String) throws -> String? {
-        guard let data = FileManager.default.contents(atPath: file) else { return nil }
-        var table = ""
-        for raw in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("[") {
-                table = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] \t"))
-                continue
-            }
-            guard table == "migrate", line.hasPrefix("folder") else { continue }
-            let value = line.dropFirst("folder".count).trimmingCharacters(in: .whitespaces)
-            guard value.hasPrefix("=") else { continue }
-            let text = value.dropFirst().trimmingCharacters(in: .whitespaces)
-            guard let quote = text.first, quote == "\"" || quote == "'",
-                let close = text.dropFirst().firstIndex(of: quote)
-            else { throw OdbError.invalidSetting(file: file, key: "migrate.folder") }
-            let folder = String(text[text.index(after: text.startIndex)..<close])
-            if folder.isEmpty || (quote == "\"" && folder.contains("\\")) {
-                throw OdbError.invalidSetting(file: file, key: "migrate.folder")
-            }
-            return folder
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        let folder: String?
+        do {
+            folder = try ProjectConfiguration.parse(text, path: file).table("migrate")?.string("folder")
+        } catch OdbError.invalidConfiguration {
+            throw OdbError.invalidSetting(file: file, key: "migrate.folder")
         }
-        return nil
+        if folder?.isEmpty == true { throw OdbError.invalidSetting(file: file, key: "migrate.folder") }
+        return folder
     }
 }
 
