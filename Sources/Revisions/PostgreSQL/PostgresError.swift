@@ -21,6 +21,7 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let undefinedObject = SQLState(rawValue: "42704")
     public static let featureNotSupported = SQLState(rawValue: "0A000")
     public static let connectionFailure = SQLState(rawValue: "08006")
+    public static let internalError = SQLState(rawValue: "XX000")
 
     /// The class: the first two characters (`42` for syntax errors and access rules).
     public var errorClass: Substring { rawValue.prefix(2) }

@@ -7,8 +7,10 @@ extension Connection {
         for _ in 1..<attempts {
             do {
                 return try query(sql)
-            } catch SQLState.invalidCatalogName {
-                // Told by its SQLSTATE (3D000), never by the server's words.
+            } catch let error as PostgresError where error.sqlState == .invalidCatalogName || error.sqlState == .internalError {
+                // Told by its SQLSTATE, never by the server's words: 3D000 ("database with OID …
+                // does not exist") on 15, XX000 ("cache lookup failed for database") on 18. The
+                // query only reads, so asking again a few times is harmless either way.
                 continue
             }
         }

@@ -25,8 +25,12 @@ public struct Project: Sendable {
             {
                 return Project(root: current.path)
             }
-            if current.path == "/" { return nil }
+            // At the top, or a path that does not shorten (odb's own folder was deleted, so the
+            // current directory reads as a relative or empty path): nothing above to look in.
+            let path = current.path
+            if path == "/" || path.isEmpty { return nil }
             current.deleteLastPathComponent()
+            if current.path == path { return nil }
         }
     }
 

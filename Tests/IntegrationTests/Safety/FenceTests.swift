@@ -36,7 +36,9 @@ extension Integration {
                 // Bigger, so that the copy lasts long enough to be seen and killed on any machine.
                 let database = try sandbox.bigDatabase("killed", rows: 1_000_000)
                 try await expectSuccess(sandbox.odb(["init", database]))
-                async let commit = sandbox.odb(["commit", "-m", "killed", "--strategy", "wal_log"])
+                // Started and reaped without Swift's cooperative pool, which other tests' blocking
+                // libpq calls can keep busy for longer than the copy lasts.
+                let commit = try sandbox.spawnOdb(["commit", "-d", database, "-m", "killed", "--strategy", "wal_log"])
                 let admin = try sandbox.connect()
                 let end = ContinuousClock.now + .seconds(60)
                 var copying = false
@@ -50,8 +52,10 @@ extension Integration {
                     if !copying { usleep(2_000) }
                 }
                 #expect(copying, "the copy never started")
-                for pid in sandbox.odbProcesses(running: "commit") { kill(pid, SIGKILL) }
-                #expect(try await commit.status == "signal 9")
+                kill(commit, SIGKILL)
+                var status: Int32 = 0
+                waitpid(commit, &status, 0)
+                #expect(status & 0x7f == SIGKILL, "odb ended with wait status \(status)")
                 let started = ContinuousClock.now
                 #expect(throws: Never.self) { _ = try sandbox.connect(database).query("SELECT 1") }
                 #expect(ContinuousClock.now - started < .seconds(10))
@@ -67,6 +71,28 @@ extension Integration {
 }
 
 extension Sandbox {
+    /// Starts `odb ARGUMENTS` on this sandbox as `odb(_:)` does, with posix_spawn, and returns its
+    /// pid for the caller to kill and reap (`waitpid`): no Swift task is involved.
+    func spawnOdb(_ arguments: [String]) throws -> pid_t {
+        let argv = [Self.executable, arguments[0], "--url", conninfo, "--control-db", control] + arguments.dropFirst()
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["ODB_URL", "PGHOST", "ODB_FAULT"] { environment[name] = nil }
+        environment["ODB_BACKGROUND"] = "0"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for copy in cArguments + cEnvironment { free(copy) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, Self.executable, &actions, nil, cArguments, cEnvironment)
+        guard status == 0 else { throw OdbError.programMissing(Self.executable) }
+        return pid
+    }
+
     /// A database of this test big enough (about 7 MB for 200,001 rows) for a copy to take a moment.
     func bigDatabase(_ name: String, rows: Int = 200_000) throws -> String {
         let database = try makeDatabase(name, rows: [0])
