@@ -5,7 +5,7 @@ import Testing
 
 /// A run past its timeout, or whose task is cancelled, ends its child (SIGTERM, then SIGKILL
 /// after the grace) and throws only once the child is gone.
-@Suite struct DeadlineTests {
+@Suite(.enabled(if: processTestsIsolated, processTestsReason)) struct DeadlineTests {
     @Test func aRunPastItsTimeoutEndsTheChild() async throws {
         let pid = PidFile()
         let sleeper = Program("sh", ["-c", "echo $$ > \(pid.path); exec sleep 30"], timeout: .milliseconds(500))

@@ -4,7 +4,7 @@ import Testing
 @testable import Revisions
 
 /// A program's environment is given explicitly, and secrets travel only there.
-@Suite struct EnvironmentTests {
+@Suite(.enabled(if: processTestsIsolated, processTestsReason)) struct EnvironmentTests {
     @Test func anExactEnvironmentHoldsOnlyWhatIsGiven() async throws {
         let result = try await Program("/usr/bin/env", environment: .exactly(["ONLY": "this"])).run()
         #expect(result.output == "ONLY=this\n")

@@ -24,7 +24,7 @@ import Testing
 /// program to read (back-pressure), rather than queueing the gigabyte.
 ///
 /// Tests running beside these in the same process allocate too (tens of MB under load), so these
-/// run in a process of their own: `MemoryIsolation` starts this test binary again with only this
+/// run in a process of their own: `ProcessesIsolation` starts this test binary again with only the
 /// suite, and in the whole suite they are reported as skipped for that reason.
 ///
 /// Alone they take seconds. In the whole suite they can take minutes: the integration tests make
@@ -32,7 +32,7 @@ import Testing
 /// chunk read or written from Swift waits for one of those threads; hence the generous limits.
 @Suite(
     .serialized,
-    .enabled(if: memoryTestsIsolated, "measured in a process of its own, which MemoryIsolation starts")
+    .enabled(if: processTestsIsolated, processTestsReason)
 )
 struct MemoryTests {
 
@@ -109,25 +109,30 @@ enum ResidentMemory {
     }
 }
 
-/// Set in the process `MemoryIsolation` starts for `MemoryTests` alone.
-let memoryTestsIsolated = ProcessInfo.processInfo.environment["ODB_MEMORY_ISOLATED"] == "1"
+/// Set in the process `ProcessesIsolation` starts for the tests of `Processes/` alone.
+let processTestsIsolated = ProcessInfo.processInfo.environment["ODB_PROCESS_TESTS_ISOLATED"] == "1"
 
-/// Runs `MemoryTests` in a process of their own, so that what they measure is theirs alone.
-@Suite(.enabled(if: !memoryTestsIsolated, "this is the isolated run itself"))
-struct MemoryIsolation {
+/// Why the tests of `Processes/` are skipped in the shared run.
+let processTestsReason: Comment =
+    "run in a process of their own by ProcessesIsolation: beside the integration tests, whose blocking libpq calls can hold Swift's cooperative threads for a minute, their deadlines and memory bounds would measure those tests"
+
+/// Runs the tests of `Processes/` in a process of their own: what they time and measure is then
+/// theirs alone.
+@Suite(.enabled(if: !processTestsIsolated, "this is the isolated run itself"))
+struct ProcessesIsolation {
+    static let suites = ["DeadlineTests", "EnvironmentTests", "PipelineTests", "ProgramTests", "StreamingTests", "MemoryTests"]
+
     @Test(.timeLimit(.minutes(10)))
-    func memoryTestsPassInAProcessOfTheirOwn() async throws {
+    func processTestsPassInAProcessOfTheirOwn() async throws {
+        let filter = "RevisionsTests\\.(" + Self.suites.joined(separator: "|") + ")"
         let result = try await Program(
-            CommandLine.arguments[0], ["--testing-library", "swift-testing", "--filter", "MemoryTests"],
-            environment: .inherited(changing: ["ODB_MEMORY_ISOLATED": "1"])
+            CommandLine.arguments[0], ["--testing-library", "swift-testing", "--filter", filter],
+            environment: .inherited(changing: ["ODB_PROCESS_TESTS_ISOLATED": "1"])
         ).result()
-        #expect(result.succeeded, "\(result.status): \(result.output.suffix(2000))")
         let printed = result.output + result.errorOutput
-        for test in [
-            "aGigabytePipedBetweenTwoProgramsStaysOutOfOdbsMemory", "aGigabyteWrittenFromSwiftIntoAProgramKeepsMemoryBounded",
-            "aGigabyteReadFromAProgramIntoSwiftKeepsMemoryBounded",
-        ] {
-            #expect(printed.contains("Test \(test)() passed"), "\(printed.suffix(2000))")
+        #expect(result.succeeded, "\(result.status): \(printed.suffix(3000))")
+        for suite in Self.suites {
+            #expect(printed.contains("Suite \(suite) passed"), "\(printed.suffix(3000))")
         }
     }
 }

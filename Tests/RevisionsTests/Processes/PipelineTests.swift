@@ -4,7 +4,7 @@ import Testing
 @testable import Revisions
 
 /// Programs joined by OS pipes: every exit status counts, and the error names the culprit.
-@Suite struct PipelineTests {
+@Suite(.enabled(if: processTestsIsolated, processTestsReason)) struct PipelineTests {
     @Test func twoProgramsJoinedByAPipe() async throws {
         let result = try await Program("printf", ["a\\nb\\nc\\n"]).piped(into: Program("wc", ["-l"])).run()
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "3")

@@ -4,7 +4,7 @@ import Testing
 @testable import Revisions
 
 /// Collected runs: output, stderr as the error, arguments as they are, where and as whom.
-@Suite struct ProgramTests {
+@Suite(.enabled(if: processTestsIsolated, processTestsReason)) struct ProgramTests {
     @Test func aCollectedRunReturnsStdoutAndStderr() async throws {
         let result = try await Program("sh", ["-c", "printf 'hello\\n'; printf 'note\\n' >&2"]).run()
         #expect(result.succeeded)

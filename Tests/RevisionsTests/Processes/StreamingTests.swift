@@ -4,7 +4,7 @@ import Testing
 @testable import Revisions
 
 /// Swift code writing a program's stdin chunk by chunk and reading its stdout as it comes.
-@Suite struct StreamingTests {
+@Suite(.enabled(if: processTestsIsolated, processTestsReason)) struct StreamingTests {
     @Test func chunksOfASequenceFeedStdin() async throws {
         let chunks = RepeatedChunks(chunk: Array(repeating: UInt8(ascii: "x"), count: 64 << 10), count: 16)
         let result = try await Program("wc", ["-c"]).run(input: .chunks(chunks))
