@@ -9,22 +9,3 @@ extension Repository {
         return try await body(try state())
     }
 }
-
-extension ControlDatabase {
-    /// Takes odb's lock on one tracked database, waiting up to `timeout` for another odb; the
-    /// caller releases it with `unlock(.database, on:)`.
-    func lock(on database: String, timeout: Duration, events: (Event) -> Void) throws {
-        if try tryLock(.database, on: database) { return }
-        let holder = try lockHolder(.database, on: database)
-        events(.waitingForLock(database: database, holder: holder))
-        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-        do {
-            try connection.transaction {
-                try connection.query("SELECT set_config('lock_timeout', \(String(milliseconds)), true)")
-                try connection.query("SELECT pg_advisory_lock(\(LockClass.database.rawValue), hashtext(\(database)))")
-            }
-        } catch SQLState.lockNotAvailable {
-            throw OdbError.busy(database: database, holder: holder)
-        }
-    }
-}

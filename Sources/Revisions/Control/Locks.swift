@@ -11,26 +11,30 @@ enum LockClass: Int32, Sendable {
 }
 
 extension ControlDatabase {
-    /// Holds odb's lock on one tracked database for the duration of `body`, waiting up to
-    /// `timeout` for another odb to finish (interruptible: a signal cancels the wait).
+    /// Holds odb's lock on one tracked database for the duration of `body` (see `lock(on:)`).
     func withLock<T>(on database: String, timeout: Duration, events: (Event) -> Void, _ body: () throws -> T) throws -> T {
-        if try !tryLock(.database, on: database) {
-            let holder = try lockHolder(.database, on: database)
-            events(.waitingForLock(database: database, holder: holder))
-            let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-            do {
-                // lock_timeout for this one statement only: a transaction's SET LOCAL ends with it.
-                try connection.transaction {
-                    try connection.query("SELECT set_config('lock_timeout', \(String(milliseconds)), true)")
-                    try connection.query(
-                        "SELECT pg_advisory_lock(\(LockClass.database.rawValue), hashtext(\(database)))")
-                }
-            } catch SQLState.lockNotAvailable {
-                throw OdbError.busy(database: database, holder: holder)
-            }
-        }
+        try lock(on: database, timeout: timeout, events: events)
         defer { unlock(.database, on: database) }
         return try body()
+    }
+
+    /// Takes odb's lock on one tracked database, waiting up to `timeout` for another odb
+    /// (interruptible: a signal cancels the wait); the caller releases it with
+    /// `unlock(.database, on:)`.
+    func lock(on database: String, timeout: Duration, events: (Event) -> Void) throws {
+        if try tryLock(.database, on: database) { return }
+        let holder = try lockHolder(.database, on: database)
+        events(.waitingForLock(database: database, holder: holder))
+        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        do {
+            // lock_timeout for this one statement only: a transaction's SET LOCAL ends with it.
+            try connection.transaction {
+                try connection.query("SELECT set_config('lock_timeout', \(String(milliseconds)), true)")
+                try connection.query("SELECT pg_advisory_lock(\(LockClass.database.rawValue), hashtext(\(database)))")
+            }
+        } catch SQLState.lockNotAvailable {
+            throw OdbError.busy(database: database, holder: holder)
+        }
     }
 
     /// Takes odb's advisory lock of `lockClass` on `key` if no session holds it.
