@@ -48,8 +48,14 @@ extension Integration {
             }
         }
 
+        static let turnstile = Turnstile(width: 6)
+
         @Test(arguments: cases)
         func interruptedAtEveryStep(_ test: Case) async throws {
+            try await Self.turnstile.pass { try await interrupted(test) }
+        }
+
+        func interrupted(_ test: Case) async throws {
             try await withSandbox { sandbox in
                 let database = try sandbox.makeDatabase("fault", rows: [1])
                 let fresh = sandbox.name("fresh")

@@ -15,7 +15,10 @@ struct ServerTrait: SuiteTrait, TestScoping {
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         let folder = try temporaryFolder("odb-tests")
-        let cluster = EmbeddedCluster(directory: folder + "/cluster", settings: .init(durable: false))
+        var settings = EmbeddedCluster.Settings(durable: false)
+        // Tests run side by side, each with its own connections and the odb processes it starts.
+        settings.maxConnections = 500
+        let cluster = EmbeddedCluster(directory: folder + "/cluster", settings: settings)
         let programs = try await PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment)
         do {
             guard case .started(let port) = try await cluster.start(programs: programs) else {

@@ -21,6 +21,8 @@ public struct EmbeddedCluster: Sendable {
         public var serverUser = "postgres"
         /// How long to wait for the server to answer.
         public var startTimeout: Duration = .seconds(60)
+        /// The server's `max_connections`, when not PostgreSQL's default (100).
+        public var maxConnections: Int? = nil
 
         public init(
             durable: Bool = true, tcp: Bool = false, ports: ClosedRange<Int> = 15000...16000, serverUser: String = "postgres"
@@ -300,6 +302,7 @@ public struct EmbeddedCluster: Sendable {
             fsync = \(settings.durable ? "on" : "off")
             synchronous_commit = \(settings.durable ? "on" : "off")
             full_page_writes = \(settings.durable ? "on" : "off")
+            \(settings.maxConnections.map { "max_connections = \($0)" } ?? "")
 
             """
         do {

@@ -117,7 +117,13 @@ extension Integration {
 
                 let patient = Task { try await sandbox.odb(["migrate"]) }
                 try await sandbox.waitUntil {
-                    try !holder.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").isEmpty
+                    // This lock only: other tests wait for locks of their own on the same server.
+                    try !holder.query(
+                        """
+                        SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+                          AND objid = hashtext(\(database))::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                        """
+                    ).isEmpty
                 }
                 try holder.query("SELECT pg_advisory_unlock(\(lock))")
                 let second = try await patient.value
