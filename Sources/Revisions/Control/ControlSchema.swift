@@ -1,7 +1,7 @@
 /// odb's schema in the control database, upgraded one version at a time.
 struct ControlSchema {
     /// The schema version this odb writes; a newer one in the database is refused.
-    static let version = 3
+    static let version = 4
 
     let connection: Connection
 
@@ -138,6 +138,25 @@ struct ControlSchema {
                 clone boolean NOT NULL,         -- whether a clone worked there
                 reason text NOT NULL,
                 checked_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+        ],
+        [
+            // What `odb status` compares with: the working database's statistics counters and the
+            // digest of its schema, taken at its last commit or revert.
+            "ALTER TABLE odb.databases ADD COLUMN baseline jsonb",
+            """
+            CREATE TABLE odb.unfrozen (         -- revision databases opened for a reader, to re-freeze if odb is killed
+                dbname text PRIMARY KEY,
+                since timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE TABLE odb.checkouts (        -- writable copies of revisions beside the working database
+                name text PRIMARY KEY,
+                database text NOT NULL REFERENCES odb.databases (name) ON DELETE CASCADE,
+                number integer NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now()
             )
             """,
         ],
