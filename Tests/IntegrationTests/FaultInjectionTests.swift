@@ -48,7 +48,7 @@ extension Integration {
             }
         }
 
-        static let turnstile = Turnstile(width: 6)
+        static let turnstile = Turnstile(width: 12)
 
         @Test(arguments: cases)
         func interruptedAtEveryStep(_ test: Case) async throws {
@@ -90,6 +90,8 @@ extension Integration {
                     command = ["revert", "1"]
                     states.append([1])
                 case "purge", "discard": command = ["purge", "all", "-y"]
+                case "read": command = ["bisect", "--query", "SELECT count(*) FROM t", "--good", "1", "--bad", "2"]
+                case "checkout": command = ["checkout", "1", "--as", sandbox.name("checkout")]
                 case "migrate":
                     // A transactional patch, then a concurrent one of two statements; neither touches t.
                     command = ["migrate"]
