@@ -84,6 +84,10 @@ extension Integration {
                     finishedDumps = 1
                     try sandbox.connect(database).query("DELETE FROM t WHERE x = 3")
                     states = [[1, 2], [1, 2, 3]]
+                case "pull":
+                    // A dump of [1, 2, 3] pulled as a revision beside the working database.
+                    command = ["pull", try await sandbox.dump().key]
+                    finishedDumps = 1
                 case "init": command = ["init", fresh, "--create"]
                 case "commit": command = ["commit", "-m", "three"]
                 case "revert", "swap":
@@ -135,7 +139,7 @@ extension Integration {
                     try sandbox.expectConsistent(fresh, states: [], table: false)
                 }
                 try sandbox.expectConsistent(database, states: states, revisions: [[1], [1, 2], [1, 2, 3]] + states)
-                if ["dump", "restore"].contains(test.step.operation) {
+                if ["dump", "restore", "pull"].contains(test.step.operation) {
                     // No incomplete dump is ever listed, and the next dump removes what a killed one left.
                     let listed = try await sandbox.listedDumps()
                     #expect(listed.count == finishedDumps)
