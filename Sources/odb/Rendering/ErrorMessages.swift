@@ -114,6 +114,8 @@ extension OdbError {
             "'\(database)' is protected; run 'odb protect --off' first if you really mean it"
         case .notEnoughSpace(let source, let needed, let free, let path):
             "not enough disk space to copy '\(source)': it needs about \(Text.bytes(needed)) and \(path ?? "the server") has \(free > 0 ? Text.bytes(free) : "none") free; purge old revisions ('odb purge') or free some space"
+        case .preparedTransactions(let database, let gids):
+            "'\(database)' has \(Text.count(gids.count, "prepared transaction")) (\(gids.map { "'\($0)'" }.joined(separator: ", "))): a transaction of two-phase commit that holds the database open, which ending sessions cannot end; finish it with COMMIT PREPARED '\(gids[0])' or ROLLBACK PREPARED '\(gids[0])' (see pg_prepared_xacts), then run the command again"
         case .copyFailed(let source, let target, let error):
             "could not copy '\(source)' to '\(target)': \(error.description)"
         case .migrationFolderMissing(let path):
