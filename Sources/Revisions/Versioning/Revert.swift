@@ -8,7 +8,12 @@ extension Repository {
     /// puts it in place and records the new parent, all in one transaction. Killed at any
     /// step, the working database exists, whole, holding the old state or the new; the next odb
     /// command undoes the unfinished part.
-    public func revert(to target: RevisionArgument?) throws -> RevertOutcome {
+    ///
+    /// When the working database holds work of its own, the swap keeps it as a hidden state
+    /// (`HiddenStates.swift`) instead of discarding it, and drops the hidden states `retention`
+    /// no longer keeps. A revert to a hidden state (`@N`) makes the working database's parent
+    /// that state's parent.
+    public func revert(to target: RevisionArgument?, retention: HiddenRetention = .standard) throws -> RevertOutcome {
         try changing { state in
             if state.protected { throw OdbError.protected(database: database) }
             let number = try resolve(target ?? .number(state.parent), parent: state.parent)
@@ -16,6 +21,9 @@ extension Repository {
             guard let recorded = try records.record(number)?.properties else { throw OdbError.unknownRevision(String(number)) }
             let working = try DatabaseProperties.read(database, on: connection)
             let aside = try asideName()
+            let parent = try number > 0 ? number : records.parent(of: number) ?? 0
+            let hidden = try hiddenKeep(aside: aside, working: working, parent: state.parent, target: number)
+            var kept: (number: Int, expired: [(number: Int, name: String)])?
             let allowConnections = working?.allowConnections ?? recorded.allowConnections
             let spare = try spareRecords.ready(number) ?? awaitSpare(number)
             if spare == nil, let failure = try tracking.spareFailure(), failure.number == number {
@@ -33,8 +41,9 @@ extension Repository {
                     try copy(from: source, to: entry.made, frozen: false)
                     try reached(.revertCopied)
                 }
-                ended = try swap(in: entry.made, entry: entry, replaced: .discard, restoring: recorded) {
-                    try tracking.setParent(number)
+                ended = try swap(in: entry.made, entry: entry, replaced: hidden == nil ? .discard : .keep, restoring: recorded) {
+                    try tracking.setParent(parent)
+                    if let hidden { kept = try recordHidden(hidden, retention: retention) }
                 }
             } catch OdbError.nameTaken(let name) where name == entry.made {
                 try? rollBack(entry, dropping: false)
@@ -44,9 +53,14 @@ extension Repository {
                 throw error
             }
             if let spare { events(.usedSpare(number: number, database: spare)) }
+            if let kept {
+                events(.keptHiddenState(number: -kept.number))
+                for (dropped, name) in kept.expired { events(.droppedRevision(number: dropped, database: name)) }
+            }
             if !options.background { try dropDiscarded() }
             return RevertOutcome(
-                database: database, parent: number, revision: state.revision, endedSessions: ended, usedSpare: spare != nil)
+                database: database, parent: parent, revision: state.revision, endedSessions: ended, usedSpare: spare != nil,
+                hidden: number < 0 ? -number : nil, kept: kept.map { -$0.number })
         }
     }
 

@@ -19,6 +19,8 @@ extension Text {
             "an odb was stopped while migrating '\(database)', running \(patch); 'odb migrate' resumes after the patches "
                 + "it committed" + (guardRevision.map { ", 'odb revert \($0)' goes back to before the migration" } ?? "")
         case .waitingForSpare(let number): "waiting for the spare of revision \(number) being built…"
+        case .keptHiddenState(let number):
+            "kept the replaced state as @\(number): 'odb revert @\(number)' brings it back"
         case .copying:
             nil
         case .skippedSpare(let number, let reason):
@@ -39,6 +41,8 @@ extension Text {
     /// What `-v` adds.
     private static func detail(_ event: Event) -> String? {
         switch event {
+        case .droppedRevision(let number, let database) where number < 0:
+            "dropped hidden state @\(-number) (\(database))"
         case .droppedRevision(let number, let database): "dropped revision \(number) (\(database))"
         case .copied(let report):
             "copied '\(report.source)' to '\(report.target)' (\(bytes(report.size))) "
