@@ -37,13 +37,14 @@ extension Integration {
                 try sandbox.expectConsistent(database, states: [[1]], revisions: [[1], [1, 2]])
 
                 // Back to @1: the rows come back, the parent is @1's, and the state it replaces is @2.
+                try sandbox.connect(database).query("INSERT INTO t VALUES (5)")
                 let back = try await sandbox.odb(["revert", "@1"])
                 try expectSuccess(back)
                 #expect(back.output == "Reverted to @1 (on revision 1), now at revision 2\n")
                 #expect(back.errorOutput.contains("kept the replaced state as @2"))
                 #expect(try sandbox.rows(database) == [1, 2])
                 #expect(try await sandbox.odb(["info"]).output.contains("(parent: 1, tip: 1)"))
-                try sandbox.expectConsistent(database, states: [[1, 2]], revisions: [[1], [1, 2]])
+                try sandbox.expectConsistent(database, states: [[1, 2]], revisions: [[1], [1, 2], [1, 5]])
 
                 // A commit after it makes a normal revision on that parent.
                 try expectSuccess(try await sandbox.odb(["commit", "-m", "two"]))
@@ -103,7 +104,10 @@ extension Integration {
                 let database = try sandbox.makeDatabase("recent", rows: [1])
                 try expectSuccess(try await sandbox.odb(["init", database]))
                 try expectSuccess(try await sandbox.odb(["commit"]))
-                for _ in 1...2 { try expectSuccess(try await sandbox.odb(["revert"])) }
+                for row in 2...3 {
+                    try sandbox.connect(database).query("INSERT INTO t VALUES (\(row))")
+                    try expectSuccess(try await sandbox.odb(["revert"]))
+                }
                 let log = try await sandbox.odb(["log", "--all"]).output
                 #expect(log.contains("@1 ") && log.contains("@2 ") && !log.contains("(purged)"), "\(log)")
             }
