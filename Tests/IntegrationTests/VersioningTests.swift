@@ -30,8 +30,10 @@ extension Integration {
                 #expect((info.revision, info.parent, info.tip) == (4, 3, 3))
 
                 let reverted = try repository.revert(to: .number(1))
-                #expect(
-                    reverted == RevertOutcome(database: database, parent: 1, revision: 4, endedSessions: [], usedSpare: false))
+                // Whether the replaced state is kept (as @1) is HiddenStatesTests' concern.
+                var expected = RevertOutcome(database: database, parent: 1, revision: 4, endedSessions: [], usedSpare: false)
+                expected.kept = reverted.kept
+                #expect(reverted == expected)
                 #expect(try sandbox.rows(database) == [1])
                 info = try repository.info()
                 #expect((info.revision, info.parent, info.tip, info.revisions) == (4, 1, 3, 3))
