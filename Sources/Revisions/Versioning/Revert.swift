@@ -12,8 +12,10 @@ extension Repository {
     /// When the working database holds work of its own, the swap keeps it as a hidden state
     /// (`HiddenStates.swift`) instead of discarding it, and drops the hidden states `retention`
     /// no longer keeps. A revert to a hidden state (`@N`) makes the working database's parent
-    /// that state's parent.
-    public func revert(to target: RevisionArgument?, retention: HiddenRetention = .standard) throws -> RevertOutcome {
+    /// that state's parent. `keeping: false` discards the replaced state whatever it holds.
+    public func revert(
+        to target: RevisionArgument?, retention: HiddenRetention = .standard, keeping: Bool = true
+    ) throws -> RevertOutcome {
         try changing { state in
             if state.protected { throw OdbError.protected(database: database) }
             let number = try resolve(target ?? .number(state.parent), parent: state.parent)
@@ -22,7 +24,7 @@ extension Repository {
             let working = try DatabaseProperties.read(database, on: connection)
             let aside = try asideName()
             let parent = try number > 0 ? number : records.parent(of: number) ?? 0
-            let hidden = try hiddenKeep(aside: aside, working: working, parent: state.parent, target: number)
+            let hidden = try keeping ? hiddenKeep(aside: aside, working: working, parent: state.parent, target: number) : nil
             var kept: (number: Int, expired: [(number: Int, name: String)])?
             let allowConnections = working?.allowConnections ?? recorded.allowConnections
             let spare = try spareRecords.ready(number) ?? awaitSpare(number)
@@ -53,11 +55,12 @@ extension Repository {
                 throw error
             }
             if let spare { events(.usedSpare(number: number, database: spare)) }
+            if !options.background { try dropDiscarded() }
+            // Said once the revert has fully succeeded: a failure after the swap is one line.
             if let kept {
                 events(.keptHiddenState(number: -kept.number))
                 for (dropped, name) in kept.expired { events(.droppedRevision(number: dropped, database: name)) }
             }
-            if !options.background { try dropDiscarded() }
             return RevertOutcome(
                 database: database, parent: parent, revision: state.revision, endedSessions: ended, usedSpare: spare != nil,
                 hidden: number < 0 ? -number : nil, kept: kept.map { -$0.number })

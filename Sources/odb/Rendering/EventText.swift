@@ -72,14 +72,16 @@ extension Text {
 }
 
 extension Text {
-    /// What a copy copies, in the user's words: "revision 3" (a revert, a spare), or "'demo'
-    /// into revision 3" (a commit), never odb's internal names (`demo*odb-new`).
+    /// What a copy copies, in the user's words: "revision 3" (a revert, a spare), "a hidden state"
+    /// (`revert @N`), or "'demo' into revision 3" (a commit), never odb's internal names
+    /// (`demo*odb-new`).
     static func copied(_ source: String, into target: String) -> String {
         func revision(_ name: String) -> Int? {
             guard let star = name.lastIndex(of: "*") else { return nil }
             return Int(name[name.index(after: star)...].prefix { $0.isNumber })
         }
         if let number = revision(source) { return "revision \(number)" }
+        if source.contains("*odb-old-") { return "a hidden state" }
         if let number = revision(target) { return "'\(oneLine(source))' into revision \(number)" }
         return "'\(oneLine(source))'"
     }
