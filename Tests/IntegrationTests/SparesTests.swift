@@ -42,7 +42,7 @@ extension Integration {
                 let (database, workspace) = try await sandbox.tracked("later", rows: [1])
                 let repository = try workspace.repository(options: .init(background: true))
                 _ = try repository.commit(message: "")
-                _ = try repository.revert(to: nil)
+                _ = try repository.revert(to: nil, keeping: false)  // discarded, not kept as a hidden state
                 #expect(try repository.info().discardedSize > 0)
                 #expect(try sandbox.databases().count == 4)
                 let report = try repository.maintain()
@@ -160,7 +160,7 @@ extension Integration {
             let (_, workspace) = try await sandbox.tracked("replaced", rows: [1])
             let repository = try workspace.repository(options: .init(background: true))
             _ = try repository.commit(message: "")
-            _ = try repository.revert(to: nil)
+            _ = try repository.revert(to: nil, keeping: false)  // discarded, not kept as a hidden state
             let discarded = try #require(
                 try workspace.control.connection.query("SELECT dbname FROM odb.discarded").first?.string("dbname"))
             return (repository, discarded)

@@ -176,7 +176,7 @@ extension Integration {
                 #expect(log.map(\.number) == [3, 2, 1])
                 #expect(log.map { $0.database != nil } == [false, true, false])
                 #expect(throws: OdbError.revisionPurged(3)) { try repository.revert(to: .number(3)) }
-                _ = try repository.revert(to: .tag("keep"))
+                _ = try repository.revert(to: .tag("keep"), keeping: false)  // no hidden state for purge to leave
                 _ = try repository.purge(try repository.purgePlan(.all))
                 #expect(try sandbox.databases() == [database, sandbox.control])
             }
