@@ -46,6 +46,11 @@ import Testing
                 == "dropped hidden state @2 (demo*odb-old-1)")
     }
 
+    @Test func aCopyOfAHiddenStateIsCalledSo() {
+        #expect(Text.copied("demo*odb-old-16384", into: "demo*odb-new") == "a hidden state")
+        #expect(Text.copied("demo*2", into: "demo*odb-new") == "revision 2")
+    }
+
     @Test func gcSaysWhatGoesAndWhatWould() throws {
         let plan = GcPlan(database: "demo", revisions: [1, 2], hidden: [1], size: 3 << 20)
         #expect(Answer.gc(plan, dropped: nil).text == "Would drop 3 databases (3.0 MB): 1, 2, @1")

@@ -49,6 +49,18 @@ extension Integration {
                 // A commit after it makes a normal revision on that parent.
                 try expectSuccess(try await sandbox.odb(["commit", "-m", "two"]))
                 #expect(try await sandbox.odb(["log", "-r", "tip"]).output.hasPrefix("2 "))
+
+                // Spares are never built of hidden states; purge all leaves them to retention and gc.
+                try expectSuccess(try await sandbox.odb(["spares", "--keep", "10"]))
+                try expectSuccess(try await sandbox.odb(["maintain"]))
+                let control = try sandbox.connect(sandbox.control)
+                #expect(
+                    try control.query("SELECT number FROM odb.spares ORDER BY number").map { try $0.int("number") } == [1, 2])
+                try expectSuccess(try await sandbox.odb(["purge", "all", "-y"]))
+                let alive = try control.query(
+                    "SELECT number FROM odb.revisions r JOIN pg_database p ON p.datname = r.dbname ORDER BY number")
+                #expect(try alive.map { try $0.int("number") } == [-2, -1])
+                try sandbox.expectConsistent(database, states: [[1, 2]], revisions: [[1], [1, 2], [1, 5]])
             }
         }
 
