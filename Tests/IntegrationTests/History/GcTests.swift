@@ -108,6 +108,23 @@ extension Integration {
             }
         }
 
+        /// gc drops the way purge does: killed after forgetting or amid the drops, the next
+        /// commands drop the rest and no database odb made is left outside its metadata.
+        @Test(arguments: [Step.purgeForgotten.rawValue, Step.discardDropped.rawValue, "purge.forgotten:disconnect"])
+        func anInterruptedGcLeavesNothingBehind(_ fault: String) async throws {
+            try await withSandbox { sandbox in
+                let database = try await history(sandbox, "fault", count: 3)
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                try expectSuccess(try await sandbox.odb(["revert"]))  // keeps @1
+                let interrupted = try await sandbox.odb(["gc", "--keep", "0", "-y"], environment: ["ODB_FAULT": fault])
+                #expect(!interrupted.succeeded)
+                try expectSuccess(try await sandbox.odb(["recover"]))
+                try sandbox.expectConsistent(database, states: [[1]], revisions: [[1]])
+                #expect(try alive(sandbox, database) == [3])
+                #expect(try await sandbox.odb(["log", "--all"]).output.split(separator: "\n").count == 4)
+            }
+        }
+
         @Test func withoutATerminalItNeedsYes() async throws {
             try await withSandbox { sandbox in
                 let database = try await history(sandbox, "ask", count: 2)
