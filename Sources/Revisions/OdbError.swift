@@ -136,6 +136,8 @@ public enum OdbError: Error, Equatable, Sendable {
         case number
         /// `tip` always means the newest revision.
         case tip
+        /// `@N` names hidden state N.
+        case hiddenMarker
         case controlDatabase
         case template
         case madeByOdb
