@@ -71,7 +71,9 @@ extension Repository {
         let arguments = ["--format=custom", dbname] + request.excludeData.map { "--exclude-table-data=" + $0 }
         let program = Program(
             pgDump, arguments,
-            environment: .inherited(changing: passwordEnvironment.merging(["PGAPPNAME": Self.readerApplication]) { $1 }))
+            // A revision's pg_dump is one of odb's readers, which a copy from the revision ends.
+            environment: .inherited(
+                changing: passwordEnvironment.merging(number == nil ? [:] : ["PGAPPNAME": Self.readerApplication]) { $1 }))
         let checksum = Checksum()
         nonisolated(unsafe) let connection = self.connection
         nonisolated(unsafe) let repository = self

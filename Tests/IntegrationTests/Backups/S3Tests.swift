@@ -6,6 +6,31 @@ import Testing
 /// Dumps through S3: rclone streaming to and from a real SeaweedFS server the test starts.
 extension Integration {
     @Suite(.serialized) struct S3Tests {
+        /// Two projects on two embedded clusters share one bucket: one pushes its seeded
+        /// revision, the other pulls it as a revision of its own and reverts to it.
+        @Test func pushOnOneClusterPullOnAnother() async throws {
+            try await withSeaweedFS { s3 in
+                var environment = s3.environment
+                environment["ODB_STORAGE"] = "s3://odb-tests/shared-\(UUID().uuidString.prefix(8))"
+                try await withEmbeddedProject { alice in
+                    try await expectSuccess(alice.odb(["init", "app"]))
+                    try await expectSuccess(alice.odb(["psql", "-c", "CREATE TABLE t AS SELECT 42 AS x"]))
+                    try await expectSuccess(alice.odb(["commit", "-m", "seeded"]))
+                    try await expectSuccess(alice.odb(["push"], environment: environment))
+                    try await withEmbeddedProject { bob in
+                        try await expectSuccess(bob.odb(["init", "app"]))
+                        let pulled = try await bob.odb(["pull", "app"], environment: environment)
+                        try expectSuccess(pulled)
+                        #expect(pulled.output.contains("as revision 1 (pulled from"), "\(pulled.output)")
+                        #expect(pulled.output.contains("revision 1: seeded"))
+                        try await expectSuccess(bob.odb(["revert", "1"]))
+                        let answer = try await bob.odb(["psql", "-At", "-c", "SELECT x FROM t"])
+                        #expect(answer.output == "42\n")
+                    }
+                }
+            }
+        }
+
         @Test func dumpListRestoreThroughS3() async throws {
             try await withSandbox { sandbox in
                 try await withSeaweedFS { s3 in
