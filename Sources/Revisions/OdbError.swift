@@ -58,6 +58,11 @@ public enum OdbError: Error, Equatable, Sendable {
     case invalidSpareCount(Int)
     case invalidMessage
     case confirmationRequired(String)
+    case notACheckout(String, of: String)
+    /// `bisect --good A --bad B` where A is not on B's first-parent path.
+    case notAnAncestor(good: String, bad: String)
+    /// A query the user gave (`bisect --query`) failed on a state.
+    case queryFailed(state: String, reason: String)
 
     // What stands in the way
     case nameTaken(database: String)
@@ -132,6 +137,8 @@ public enum OdbError: Error, Equatable, Sendable {
         case controlDatabase
         case template
         case madeByOdb
+        /// A checkout (`odb checkout --as`) of another tracked database.
+        case checkout(of: String)
         /// Named like the databases odb makes (`NAME*3`, `NAME*3-spare`, `NAME*odb-new`).
         case odbName
     }

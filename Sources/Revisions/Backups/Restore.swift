@@ -128,7 +128,8 @@ extension Repository {
                         .init(
                             number: restoredNumber, parent: kept ?? state.parent, dbname: restoredName,
                             message: "restore of \(label)", author: Self.author, size: restoredSize, properties: properties))
-                    try tracking.committed(restoredNumber)
+                    // What a restore changed is not counted: the next status says "unknown".
+                    try tracking.committed(restoredNumber, baseline: nil)
                 }
                 return RestoreOutcome(
                     database: database, source: label, kept: kept, restored: restoredNumber, revision: restoredNumber + 1,

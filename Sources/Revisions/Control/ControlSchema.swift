@@ -145,6 +145,8 @@ struct ControlSchema {
             // What `odb status` compares with: the working database's statistics counters and the
             // digest of its schema, taken at its last commit or revert.
             "ALTER TABLE odb.databases ADD COLUMN baseline jsonb",
+            // The same, of each revision as it was committed: a revert to it starts from it.
+            "ALTER TABLE odb.revisions ADD COLUMN baseline jsonb",
             """
             CREATE TABLE odb.unfrozen (         -- revision databases opened for a reader, to re-freeze if odb is killed
                 dbname text PRIMARY KEY,

@@ -8,6 +8,9 @@ enum LockClass: Int32, Sendable {
     case drop = 0x6f_6464
     /// One odb dumping into a store's folder ("ode"); keyed by `<instance>/<database>/<config>`.
     case dump = 0x6f_6465
+    /// One odb opening a frozen revision for a reader, or freezing it again ("odf"); keyed by the
+    /// revision's database.
+    case reading = 0x6f_6466
 }
 
 extension ControlDatabase {
@@ -22,18 +25,23 @@ extension ControlDatabase {
     /// (interruptible: a signal cancels the wait); the caller releases it with
     /// `unlock(.database, on:)`.
     func lock(on database: String, timeout: Duration, events: (Event) -> Void) throws {
-        if try tryLock(.database, on: database) { return }
-        let holder = try lockHolder(.database, on: database)
-        events(.waitingForLock(database: database, holder: holder))
+        try lock(.database, on: database, timeout: timeout, events: events)
+    }
+
+    /// Takes odb's lock of `lockClass` on `key`, as `lock(on:)` does.
+    func lock(_ lockClass: LockClass, on key: String, timeout: Duration, events: (Event) -> Void) throws {
+        if try tryLock(lockClass, on: key) { return }
+        let holder = try lockHolder(lockClass, on: key)
+        events(.waitingForLock(database: key, holder: holder))
         let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         do {
             // lock_timeout for this one statement only: a transaction's SET LOCAL ends with it.
             try connection.transaction {
                 try connection.query("SELECT set_config('lock_timeout', \(String(milliseconds)), true)")
-                try connection.query("SELECT pg_advisory_lock(\(LockClass.database.rawValue), hashtext(\(database)))")
+                try connection.query("SELECT pg_advisory_lock(\(lockClass.rawValue), hashtext(\(key)))")
             }
         } catch SQLState.lockNotAvailable {
-            throw OdbError.busy(database: database, holder: holder)
+            throw OdbError.busy(database: key, holder: holder)
         }
     }
 

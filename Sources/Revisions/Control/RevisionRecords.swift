@@ -14,15 +14,18 @@ struct RevisionRecords {
         var author: String
         var size: Int64
         var properties: DatabaseProperties
+        /// What `odb status` compares with after a revert to it (nil: unknown).
+        var baseline: Baseline? = nil
     }
 
     func insert(_ revision: New) throws {
         let json = String(decoding: try JSONCoding.encoder.encode(revision.properties), as: UTF8.self)
+        let baseline = try TrackedDatabase.json(revision.baseline)
         try connection.query(
             """
-            INSERT INTO odb.revisions (database, number, parent, dbname, message, author, size, properties)
+            INSERT INTO odb.revisions (database, number, parent, dbname, message, author, size, properties, baseline)
             VALUES (\(database), \(revision.number), \(revision.parent), \(revision.dbname), \(revision.message),
-                    \(revision.author), \(revision.size), \(json)::jsonb)
+                    \(revision.author), \(revision.size), \(json)::jsonb, \(baseline)::jsonb)
             """)
     }
 
@@ -42,6 +45,16 @@ struct RevisionRecords {
     }
 
     func exists(_ number: Int) throws -> Bool { try record(number) != nil }
+
+    /// The baseline recorded with revision `number` when it was committed.
+    func baseline(of number: Int) throws -> Baseline? {
+        guard
+            let text = try connection.query(
+                "SELECT baseline::text AS b FROM odb.revisions WHERE database = \(database) AND number = \(number)"
+            ).first?.optionalString("b")
+        else { return nil }
+        return try JSONCoding.decoder.decode(Baseline.self, from: Data(text.utf8))
+    }
 
     /// The newest revision's number; nil when nothing has been committed.
     func tip() throws -> Int? {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One row of `odb.databases`: a tracked database, where it stands and its policies.
 struct TrackedDatabase {
     struct State: Sendable, Equatable {
@@ -34,13 +36,33 @@ struct TrackedDatabase {
         try connection.query("DELETE FROM odb.databases WHERE name = \(database)")
     }
 
-    func setParent(_ parent: Int) throws {
-        try connection.query("UPDATE odb.databases SET parent = \(parent) WHERE name = \(database)")
+    /// After a revert to `parent`, with what `odb status` is to compare with from now on.
+    func setParent(_ parent: Int, baseline: Baseline?) throws {
+        try connection.query(
+            "UPDATE odb.databases SET parent = \(parent), baseline = \(try Self.json(baseline))::jsonb WHERE name = \(database)")
     }
 
     /// After a commit of revision `number`: the working database is number + 1, child of number.
-    func committed(_ number: Int) throws {
-        try connection.query("UPDATE odb.databases SET revision = \(number + 1), parent = \(number) WHERE name = \(database)")
+    func committed(_ number: Int, baseline: Baseline?) throws {
+        try connection.query(
+            """
+            UPDATE odb.databases SET revision = \(number + 1), parent = \(number), baseline = \(try Self.json(baseline))::jsonb
+            WHERE name = \(database)
+            """)
+    }
+
+    static func json(_ baseline: Baseline?) throws -> String? {
+        try baseline.map { String(decoding: try JSONCoding.encoder.encode($0), as: UTF8.self) }
+    }
+
+    /// What `odb status` compares with, taken at the last commit or revert; nil before any (or
+    /// when an odb older than schema 4 made the last one).
+    func baseline() throws -> Baseline? {
+        guard
+            let text = try connection.query("SELECT baseline::text AS b FROM odb.databases WHERE name = \(database)")
+                .first?.optionalString("b")
+        else { return nil }
+        return try JSONCoding.decoder.decode(Baseline.self, from: Data(text.utf8))
     }
 
     func setProtected(_ protected: Bool) throws {

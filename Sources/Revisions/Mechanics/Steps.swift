@@ -28,6 +28,8 @@ public enum Step: String, CaseIterable, Sendable {
     case migrateApplied = "migrate.applied"
     /// Between two statements of a concurrent patch.
     case migrateStatement = "migrate.statement"
+    case readOpened = "read.opened"
+    case checkoutRecorded = "checkout.recorded"
     case dumpStarted = "dump.started"
     case dumpStreaming = "dump.streaming"
     case dumpStored = "dump.stored"

@@ -71,6 +71,8 @@ extension Repository {
                     try run(looking: sessionGuard.look)
                 }.1
             } else {
+                // A revision being read: the reader gives way (see `reading`).
+                try control.endReaders(of: source)
                 try run {}
             }
         } catch let error as PostgresError where strategy == .clone && Self.isCloneFailure(error) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What odb asks the server's catalog about databases, roles and sessions.
 extension Connection {
     /// Whether a database of that name exists on the server.
@@ -6,6 +8,15 @@ extension Connection {
     }
 
     /// A database's oid, as text; nil when there is no such database.
+    /// Waits, up to a second, until the server session `pid` is gone: a closed connection's
+    /// session leaves the server a moment after the client.
+    func waitForSessionToEnd(_ pid: Int32) throws {
+        let deadline = ContinuousClock.now + .seconds(1)
+        while try !query("SELECT 1 FROM pg_stat_activity WHERE pid = \(Int(pid))").isEmpty, ContinuousClock.now < deadline {
+            usleep(1000)  // the poll's interval, under the deadline above
+        }
+    }
+
     func oid(ofDatabase name: String) throws -> String? {
         try query("SELECT oid::text AS oid FROM pg_database WHERE datname = \(name)").first?.string("oid")
     }

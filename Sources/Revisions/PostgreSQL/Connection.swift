@@ -60,22 +60,29 @@ public final class Connection {
     }
 
     /// A second connection with this one's parameters (server, user, password, database), for
-    /// work that runs beside a statement this one is waiting on.
-    public func sibling() throws -> Connection {
+    /// work that runs beside a statement this one is waiting on; `database`, `applicationName`
+    /// and `options` (server settings, as `-c name=value`) override this one's when given.
+    public func sibling(database: String? = nil, applicationName: String? = nil, options settings: String? = nil) throws
+        -> Connection
+    {
         guard let options = PQconninfo(handle) else {
             throw PostgresError(sqlState: nil, message: "out of memory while connecting")
         }
         defer { PQconninfoFree(options) }
+        func quoted(_ value: String) -> String {
+            "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        }
         var parts: [String] = []
         var option = options
         while let keyword = option.pointee.keyword {
             if let value = option.pointee.val, value.pointee != 0 {
-                let escaped = String(cString: value).replacingOccurrences(of: "\\", with: "\\\\")
-                    .replacingOccurrences(of: "'", with: "\\'")
-                parts.append("\(String(cString: keyword))='\(escaped)'")
+                parts.append(String(cString: keyword) + "=" + quoted(String(cString: value)))
             }
             option += 1
         }
+        if let applicationName { parts.append("application_name=" + quoted(applicationName)) }
+        if let settings { parts.append("options=" + quoted(settings)) }
+        if let database { parts.append("dbname=" + quoted(database)) }
         return try Connection(conninfo: parts.joined(separator: " "))
     }
 

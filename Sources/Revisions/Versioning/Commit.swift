@@ -9,6 +9,8 @@ extension Repository {
             guard let properties = try DatabaseProperties.read(database, on: connection) else {
                 throw OdbError.workingDatabaseMissing(database: database)
             }
+            // Taken before the sessions end: what they write from here on shows as a change.
+            let baseline = currentBaseline()
             let number = state.revision
             let frozen = Names.revisionDatabase(database, number: number)
             if try databaseExists(frozen) { throw OdbError.nameTaken(database: frozen) }
@@ -36,8 +38,8 @@ extension Repository {
                     try records.insert(
                         .init(
                             number: number, parent: state.parent, dbname: frozen, message: message, author: Self.author,
-                            size: size, properties: properties))
-                    try tracking.committed(number)
+                            size: size, properties: properties, baseline: baseline))
+                    try tracking.committed(number, baseline: baseline)
                     try journal.clear()
                 }
             } catch OdbError.nameTaken(let name) where name == frozen {

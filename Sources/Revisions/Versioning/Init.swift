@@ -17,6 +17,9 @@ extension Repository {
         {
             throw OdbError.invalidDatabaseName(database, reason: .madeByOdb)
         }
+        if let owner = try CheckoutRecords.owner(of: database, on: connection) {
+            throw OdbError.invalidDatabaseName(database, reason: .checkout(of: owner))
+        }
         return try control.withLock(on: database, timeout: options.lockTimeout, events: events) {
             if try tracking.state() != nil { try finishInterrupted() }
             if try tracking.state() == nil, let other = try revisionsMadeElsewhere().first {

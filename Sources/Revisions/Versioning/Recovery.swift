@@ -14,10 +14,12 @@ extension Repository {
             """
             SELECT EXISTS (SELECT 1 FROM odb.databases WHERE name = \(database)) AS tracked,
                    EXISTS (SELECT 1 FROM odb.operations WHERE database = \(database))
-                   OR EXISTS (SELECT 1 FROM odb.spares WHERE database = \(database) AND NOT ready) AS pending
+                   OR EXISTS (SELECT 1 FROM odb.spares WHERE database = \(database) AND NOT ready) AS pending,
+                   EXISTS (SELECT 1 FROM odb.unfrozen) AS unfrozen
             """
         ).first
         guard try row?.bool("tracked") == true else { throw OdbError.notTracked(database: database) }
+        if try row?.bool("unfrozen") == true { try refreezeAbandoned() }
         guard try row?.bool("pending") == true, try control.tryLock(.database, on: database) else { return nil }
         defer { control.unlock(.database, on: database) }
         return try finishInterrupted()
@@ -27,6 +29,7 @@ extension Repository {
     /// and drops the databases waiting to be dropped.
     public func recover() throws -> RecoveryReport {
         let recovered = try changing { _ in try finishInterrupted() }
+        try refreezeAbandoned()
         return RecoveryReport(recovered: recovered, dropped: try dropDiscarded())
     }
 

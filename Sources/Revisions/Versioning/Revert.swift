@@ -33,8 +33,9 @@ extension Repository {
                     try copy(from: source, to: entry.made, frozen: false)
                     try reached(.revertCopied)
                 }
+                let baseline = try baselineAfterRevert(to: number, replacement: entry.made)
                 ended = try swap(in: entry.made, entry: entry, replaced: .discard, restoring: recorded) {
-                    try tracking.setParent(number)
+                    try tracking.setParent(number, baseline: baseline)
                 }
             } catch OdbError.nameTaken(let name) where name == entry.made {
                 try? rollBack(entry, dropping: false)

@@ -70,6 +70,12 @@ extension OdbError {
             "'\(text)' is not a revision: give a revision number (1, 2, …) or a tag"
         case .unknownRevision(let text):
             "no revision or tag '\(text)'; 'odb log' lists revisions and 'odb tags' lists tags"
+        case .notACheckout(let name, let database):
+            "'\(name)' is not a checkout of '\(database)'; 'odb checkout --list' lists them"
+        case .notAnAncestor(let good, let bad):
+            "\(good) is not an ancestor of \(bad) (bisect follows first parents back from --bad); 'odb log -G' draws the history"
+        case .queryFailed(let state, let reason):
+            "the query failed on \(state): \(reason); it runs read-only, as one statement"
         case .nothingCommitted:
             "nothing has been committed yet; run 'odb commit' first"
         case .revisionPurged(let number):
@@ -210,6 +216,7 @@ extension OdbError.NameProblem {
         case .controlDatabase: "it is odb's control database"
         case .template: "it is the template every CREATE DATABASE starts from"
         case .madeByOdb: "it is a database odb made for a revision"
+        case .checkout(let database): "it is a checkout of '\(database)'; 'odb checkout --drop' drops it"
         case .odbName: "it is named like the databases odb makes for revisions (NAME*3, NAME*3-spare, NAME*odb-new)"
         }
     }

@@ -1,0 +1,120 @@
+/// Whether the working database has changed since its parent: `odb status`.
+public struct WorkingStatus: Codable, Sendable, Equatable {
+    public enum Verdict: String, Codable, Sendable {
+        case unchanged, changed, unknown
+    }
+
+    /// One table that changed, and how.
+    public struct TableChange: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable {
+            /// Rows were inserted, updated or deleted (`rows` of them).
+            case written
+            /// Its file changed: a TRUNCATE, or a command that rewrote it.
+            case rewritten
+            case added, dropped
+        }
+        public let table: String
+        public let kind: Kind
+        public var rows: Int64? = nil
+    }
+
+    public let database: String
+    /// The revision the working database came from (0: none yet).
+    public let parent: Int
+    public let verdict: Verdict
+    /// Why the answer is unknown, when it is.
+    public var reason: String? = nil
+    public var schemaChanged = false
+    public var tables: [TableChange] = []
+    public var sequences: [String] = []
+    /// Whether the row diff against the parent gave the answer (`--exact`), not the statistics.
+    public var exact = false
+}
+
+extension Repository {
+    /// Compares the working database with the baseline recorded at its last commit or revert.
+    /// Statistics reach the server's counters within about a second of each transaction's end.
+    public func status() throws -> WorkingStatus {
+        let parent = try state().parent
+        guard let baseline = try tracking.baseline() else {
+            return WorkingStatus(
+                database: database, parent: parent, verdict: .unknown,
+                reason: "no baseline was recorded (odb records one at each commit and revert)")
+        }
+        let now = try reading(.working) { try Baseline.read(on: $0) }
+        return baseline.compared(with: now, database: database, parent: parent)
+    }
+
+    /// The working database's baseline as it is now, read on a session that has left the server
+    /// when this returns (a copy of the working database must find no session on it); nil when
+    /// it cannot be read: the next status then says "unknown".
+    func currentBaseline() -> Baseline? {
+        var pid: Int32 = 0
+        let baseline = try? reading(.working) { session in
+            pid = session.backendPID
+            return try Baseline.read(on: session)
+        }
+        if pid != 0 { try? connection.waitForSessionToEnd(pid) }
+        return baseline
+    }
+
+    /// The baseline of the working database just after a revert to `number` put `replacement` in
+    /// place: the revision's, with the counters of a new database (zero) and its oid.
+    func baselineAfterRevert(to number: Int, replacement: String) throws -> Baseline? {
+        guard var baseline = try records.baseline(of: number), let oid = try connection.oid(ofDatabase: replacement) else {
+            return nil
+        }
+        baseline.oid = oid
+        baseline.statsReset = nil
+        baseline.serverStarted = try connection.query("SELECT pg_postmaster_start_time()::text AS t").first?.string("t") ?? ""
+        baseline.written = baseline.written.mapValues { _ in 0 }
+        return baseline
+    }
+}
+
+extension Baseline {
+    func compared(with now: Baseline, database: String, parent: Int) -> WorkingStatus {
+        func unknown(_ reason: String) -> WorkingStatus {
+            WorkingStatus(database: database, parent: parent, verdict: .unknown, reason: reason)
+        }
+        if now.oid != oid { return unknown("the working database was replaced outside odb") }
+        if now.statsReset != statsReset { return unknown("its statistics were reset") }
+        var tables: [WorkingStatus.TableChange] = []
+        for (table, rows) in now.written.sorted(by: { $0.key < $1.key }) {
+            guard let before = written[table] else {
+                tables.append(.init(table: table, kind: .added))
+                continue
+            }
+            if rows < before { return unknown("the statistics of \(table) were reset") }
+            if files[table] != now.files[table] {
+                tables.append(.init(table: table, kind: .rewritten, rows: rows > before ? rows - before : nil))
+            } else if rows > before {
+                tables.append(.init(table: table, kind: .written, rows: rows - before))
+            }
+        }
+        for table in written.keys.sorted() where now.written[table] == nil {
+            tables.append(.init(table: table, kind: .dropped))
+        }
+        let before = self.sequences
+        let names = Set(before.keys).union(now.sequences.keys).sorted()
+        let sequences = names.filter { name in before[name] != now.sequences[name] }
+        var status = WorkingStatus(
+            database: database, parent: parent, verdict: .changed, schemaChanged: catalog != now.catalog, tables: tables,
+            sequences: sequences)
+        if !status.schemaChanged, tables.isEmpty, sequences.isEmpty {
+            if now.serverStarted != serverStarted {
+                return unknown("the server restarted since, and a crash forgets statistics")
+            }
+            status = WorkingStatus(database: database, parent: parent, verdict: .unchanged)
+        }
+        return status
+    }
+}
+
+extension Repository {
+    /// `status --exact`: the rows and schema of the working database against its parent's.
+    public func exactStatus() throws -> WorkingStatus {
+        // Replaced by the row diff when `odb diff` lands.
+        try status()
+    }
+}
