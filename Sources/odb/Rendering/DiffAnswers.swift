@@ -155,3 +155,14 @@ extension Text {
         return "'\(quoted.prefix(limit))…' (\(bytes(Int64(text.utf8.count))))"
     }
 }
+
+extension Text {
+    /// `-v`: what the diff read, against what it compared.
+    static func diffCost(_ stats: DiffStats) -> String {
+        let share =
+            stats.tableBytes > 0
+            ? String(format: " (%.3f%% of them)", Double(stats.bytesRead) * 100 / Double(stats.tableBytes)) : ""
+        return "read \(bytes(stats.bytesRead)) from the servers for \(count(stats.tablesCompared, "table")) of "
+            + "\(bytes(stats.tableBytes))\(share); \(stats.chunksDiffering) of \(count(stats.chunks, "chunk")) differed"
+    }
+}
