@@ -2,8 +2,8 @@
 ///
 /// 1. Each server splits the table into N chunks by a hash of the key — `(hashtext(key) &
 ///    2147483647) % N`, N about one chunk per 64 rows — and returns, per chunk, its row count and
-///    the sum (as numeric, so it never overflows) of a 64-bit hash of each row's text. That is one
-///    scan a side, and N short rows on the wire.
+///    the sum (as numeric, so it never overflows) of a 64-bit hash of each row's text, both folded
+///    into one 64-bit digest sent as hex. That is one scan a side, and N short rows on the wire.
 /// 2. The two chunk lists are merged in chunk order; only the chunks that differ are read again,
 ///    as (key, row hash), sorted by key, and merged: keys on one side only were added or removed,
 ///    keys on both with other hashes changed.
@@ -66,7 +66,7 @@ struct DataDiff {
             let connection = side.connection
             return try side.cursor(
                 """
-                SELECT chunk, count(*) AS copies, sum(h) AS hash_sum
+                SELECT chunk, to_hex(hashtextextended(count(*) || ':' || sum(h), 0)) AS digest
                 FROM (SELECT \(unsafeRaw: try chunk(connection)) AS chunk,
                              hashtextextended(\(unsafeRaw: try rowText(connection)), 0) AS h
                       FROM \(unsafeRaw: try table(connection, shape))) AS rows
@@ -92,7 +92,7 @@ struct DataDiff {
             let key = try comparison.key.map { "\(try connection.quoteIdentifier($0))::text" }
             return try side.cursor(
                 """
-                SELECT \(unsafeRaw: key.joined(separator: ", ")), hashtextextended(\(unsafeRaw: try rowText(connection)), 0)::text
+                SELECT \(unsafeRaw: key.joined(separator: ", ")), to_hex(hashtextextended(\(unsafeRaw: try rowText(connection)), 0))
                 FROM \(unsafeRaw: try table(connection, shape))
                 WHERE \(unsafeRaw: try chunk(connection)) = ANY(\(arrayLiteral(chunks.map(String.init)))::integer[])
                 ORDER BY \(unsafeRaw: key.map { "\($0) COLLATE \"C\"" }.joined(separator: ", "))
