@@ -144,14 +144,23 @@ struct DataDiff {
             unnest = index == 0 ? "\(values)::text[]" : "\(unnest), \(values)::text[]"
         }
         let selected = try (comparison.key + comparison.columns).map { "t.\(try connection.quoteIdentifier($0))::text" }
+        let found: SQL
+        if comparison.key.count == 1 {
+            // `= ANY` of an array is what the planner turns into index lookups for sure.
+            let column = try connection.quoteIdentifier(comparison.key[0])
+            let type = shape.column(comparison.key[0])?.type ?? "text"
+            found = """
+                SELECT \(unsafeRaw: selected.joined(separator: ", ")) FROM \(unsafeRaw: try table(connection, shape)) AS t
+                WHERE t.\(unsafeRaw: column) = ANY(\(arrayLiteral(keys.map { $0[0] }))::text[]::\(unsafeRaw: type)[])
+                """
+        } else {
+            found = """
+                SELECT \(unsafeRaw: selected.joined(separator: ", ")) FROM \(unsafeRaw: try table(connection, shape)) AS t
+                JOIN unnest(\(unnest)) AS u(\(unsafeRaw: arrays.joined(separator: ", "))) ON \(unsafeRaw: join.joined(separator: " AND "))
+                """
+        }
         var rows: [[String]: [String?]] = [:]
-        for row in try side.query(
-            """
-            SELECT \(unsafeRaw: selected.joined(separator: ", "))
-            FROM \(unsafeRaw: try table(connection, shape)) AS t
-            JOIN unnest(\(unnest)) AS u(\(unsafeRaw: arrays.joined(separator: ", "))) ON \(unsafeRaw: join.joined(separator: " AND "))
-            """)
-        {
+        for row in try side.query(found) {
             let values = row.values
             rows[values.prefix(comparison.key.count).map { $0 ?? "" }] = Array(values.dropFirst(comparison.key.count))
         }

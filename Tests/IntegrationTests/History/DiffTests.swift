@@ -258,5 +258,52 @@ extension Integration {
                 #expect(frozen.isEmpty)
             }
         }
+
+        /// odb killed while it opens a revision for a diff: the next command freezes it again.
+        @Test func aKillDuringADiffLeavesEveryRevisionFrozen() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("killed", rows: [1])
+                try expectSuccess(try await sandbox.odb(["init", database]))
+                try expectSuccess(try await sandbox.odb(["commit"]))
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                try expectSuccess(try await sandbox.odb(["commit"]))
+                func connectable() throws -> [String] {
+                    try sandbox.connect().query(
+                        """
+                        SELECT datname FROM pg_database WHERE datname LIKE \(sandbox.prefix + "%") AND datallowconn
+                        AND datname NOT IN (\(database), \(sandbox.control))
+                        """
+                    ).map { try $0.string("datname") }
+                }
+                let killed = try await sandbox.odb(["diff", "1", "2"], environment: ["ODB_FAULT": "read.opened"])
+                #expect(killed.status == "signal 9", "\(killed.status): \(killed.errorOutput)")
+                try expectSuccess(try await sandbox.odb(["info"]))
+                #expect(try connectable().isEmpty)
+                let diff = try await sandbox.odb(["diff", "1", "2", "--stat"])
+                try expectSuccess(diff)
+                #expect(diff.output.contains("1 row: 1 added"), "\(diff.output)")
+                #expect(try connectable().isEmpty)
+            }
+        }
+
+        /// A key of two columns, one of them text with quotes and commas, found row by row.
+        @Test func aKeyOfTwoColumns() async throws {
+            try await withSandbox { sandbox in
+                let (old, new) = try pair(
+                    sandbox,
+                    setup: """
+                        CREATE TABLE pairs (a text, b int, v int, PRIMARY KEY (a, b));
+                        INSERT INTO pairs SELECT 'x"y, (' || (g % 7), g, g FROM generate_series(1, 200) g
+                        """,
+                    change: "UPDATE pairs SET v = -1 WHERE b = 10;\nDELETE FROM pairs WHERE b = 11")
+                let report = try Differ(old: old, new: new).diff(DiffOptions(schema: false))
+                let table = try #require(report.tables?.first)
+                #expect(table.key == ["a", "b"])
+                #expect((table.changed, table.removed) == (1, 1))
+                #expect(table.rows.map(\.key) == [["x\"y, (3", "10"], ["x\"y, (4", "11"]])
+                #expect(table.rows.first?.new == ["x\"y, (3", "10", "-1"])
+                #expect(table.rows.last?.old == ["x\"y, (4", "11", "11"])
+            }
+        }
     }
 }
