@@ -39,10 +39,10 @@ extension ODB {
     }
 
     /// The command closest to a mistyped one: by edit distance, or what a git or Mercurial user
-    /// would type for it (`status` → `info`, `checkout` → `revert`).
+    /// would type for it (`summary` → `info`, `update` → `revert`).
     static func closestCommand(to name: String) -> String? {
         let habits = [
-            "status": "info", "st": "info", "summary": "info", "id": "info", "checkout": "revert", "co": "revert",
+            "st": "status", "summary": "info", "id": "info", "co": "revert",
             "update": "revert", "up": "revert", "reset": "revert", "ci": "commit", "history": "log", "branch": "log",
             "start": "server start", "stop": "server stop", "shell": "psql", "run": "exec", "forget": "untrack",
             "remove": "untrack", "rm": "untrack", "version": "--version",

@@ -16,7 +16,7 @@ struct ODB: AsyncParsableCommand {
             Spares.self, Maintain.self, Protect.self, Recover.self, ServerCommand.self, Psql.self, URL.self,
             Migrate.self,
             Exec.self, Untrack.self,
-            Dump.self, Ls.self, Restore.self, Status.self, Bisect.self, CheckoutCommand.self,
+            Dump.self, Ls.self, Restore.self, Status.self, Bisect.self, CheckoutCommand.self, Push.self, Pull.self,
             Diff.self,
         ]
     )

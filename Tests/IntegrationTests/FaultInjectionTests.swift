@@ -48,7 +48,7 @@ extension Integration {
             }
         }
 
-        static let turnstile = Turnstile(width: 6)
+        static let turnstile = Turnstile(width: 12)
 
         @Test(arguments: cases)
         func interruptedAtEveryStep(_ test: Case) async throws {
@@ -84,12 +84,18 @@ extension Integration {
                     finishedDumps = 1
                     try sandbox.connect(database).query("DELETE FROM t WHERE x = 3")
                     states = [[1, 2], [1, 2, 3]]
+                case "pull":
+                    // A dump of [1, 2, 3] pulled as a revision beside the working database.
+                    command = ["pull", try await sandbox.dump().key]
+                    finishedDumps = 1
                 case "init": command = ["init", fresh, "--create"]
                 case "commit": command = ["commit", "-m", "three"]
                 case "revert", "swap":
                     command = ["revert", "1"]
                     states.append([1])
                 case "purge", "discard": command = ["purge", "all", "-y"]
+                case "read": command = ["bisect", "--query", "SELECT count(*) FROM t", "--good", "1", "--bad", "2"]
+                case "checkout": command = ["checkout", "1", "--as", sandbox.name("checkout")]
                 case "migrate":
                     // A transactional patch, then a concurrent one of two statements; neither touches t.
                     command = ["migrate"]
@@ -133,7 +139,7 @@ extension Integration {
                     try sandbox.expectConsistent(fresh, states: [], table: false)
                 }
                 try sandbox.expectConsistent(database, states: states, revisions: [[1], [1, 2], [1, 2, 3]] + states)
-                if ["dump", "restore"].contains(test.step.operation) {
+                if ["dump", "restore", "pull"].contains(test.step.operation) {
                     // No incomplete dump is ever listed, and the next dump removes what a killed one left.
                     let listed = try await sandbox.listedDumps()
                     #expect(listed.count == finishedDumps)

@@ -32,7 +32,7 @@ extension Integration {
                 let (repository, replacement, entry) = try await prepared(sandbox)
                 let reader = try sandbox.connect(repository.database)
                 try repository.swap(in: replacement, entry: entry, replaced: .keep, restoring: try properties(repository)) {
-                    try repository.tracking.setParent(1)
+                    try repository.tracking.setParent(1, baseline: nil)
                 }
                 #expect(try sandbox.rows(repository.database) == [7])
                 #expect(throws: PostgresError.self) { try reader.query("SELECT 1") }  // the fence ended it

@@ -52,7 +52,10 @@ extension Sandbox {
         let spares = try connection.query("SELECT dbname FROM odb.spares").map { try $0.string("dbname") }
         for spare in spares { #expect(catalog[spare] != nil, "spare \(spare)") }
         let tracked = try connection.query("SELECT name FROM odb.databases").map { try $0.string("name") }
-        let known = Set(revisions + spares + tracked + [control])
+        let checkouts = try connection.query("SELECT name FROM odb.checkouts").map { try $0.string("name") }
+        let known = Set(revisions + spares + tracked + checkouts + [control])
+        // No revision is left open for a reader.
+        #expect(try connection.query("SELECT 1 FROM odb.unfrozen").isEmpty)
         #expect(try databases().subtracting(known).isEmpty)
         // Revisions hold what was committed.
         for row in try connection.query(

@@ -31,13 +31,14 @@ import Testing
     }
 
     @Test func unknownCommandsGetTheClosest() {
-        #expect(ODB.closestCommand(to: "status") == "info")
+        #expect(ODB.closestCommand(to: "summary") == "info")
+        #expect(ODB.closestCommand(to: "st") == "status")
         #expect(ODB.closestCommand(to: "comit") == "commit")
         #expect(ODB.closestCommand(to: "purgee") == "purge")
         #expect(ODB.closestCommand(to: "xyzzy-frobnicate") == nil)
         #expect(
-            Text.unknownCommand("status", closest: "info")
-                == "odb: 'status' is not an odb command; did you mean 'odb info'? (see 'odb help')")
+            Text.unknownCommand("summary", closest: "info")
+                == "odb: 'summary' is not an odb command; did you mean 'odb info'? (see 'odb help')")
     }
 
     @Test func serverStatusSaysWhy() {

@@ -11,6 +11,8 @@ public struct DumpRequest: Sendable {
     public var excludeData: [String]
     /// Run before the dump against the working database; one failing refuses the dump.
     public var preDump: Hooks
+    /// The revision to dump; nil: the working database.
+    public var revision: RevisionArgument? = nil
 
     public init(
         store: any Store, instance: String, config: String = "none", excludeData: [String] = [], preDump: Hooks = .init([])
@@ -36,9 +38,15 @@ extension Repository {
     /// and the store's failures are both errors, and then the partial key is removed (and, if
     /// odb was killed, the next dump of the same folder or `odb ls --clean` removes it): a key
     /// without its manifest is never listed.
+    ///
+    /// A revision is frozen: pg_dump is let in as `reading` lets odb's own sessions in, and the
+    /// revision is frozen again as soon as pg_dump's first bytes arrive (it has connected then).
     public func dump(_ request: DumpRequest, access: ServerAccess, programs: PostgresPrograms) async throws -> Manifest {
         let state = try state()
-        guard try databaseExists(database) else { throw OdbError.databaseMissing(database: database) }
+        let number = try request.revision.map { try resolve($0, parent: state.parent) }
+        let source = try number.map { try revisionDatabase($0) } ?? database
+        let revision = try number.flatMap { try log(only: .number($0)).first }
+        guard try databaseExists(source) else { throw OdbError.databaseMissing(database: source) }
         let key = DumpKey.now(instance: request.instance, database: database, config: request.config)
         let catalog = DumpCatalog(store: request.store)
         // One dump at a time into a folder; whoever holds it tidies what killed dumps left there.
@@ -46,11 +54,14 @@ extension Repository {
         defer { if owner { control.unlock(.dump, on: key.folder) } }
         if owner { try await catalog.clean(folder: key.folder) }
 
-        let (dbname, passwordEnvironment) = access.connection(to: database)
+        let (dbname, passwordEnvironment) = access.connection(to: source)
         try await request.preDump.run(
             "pre-dump",
             environment: access.hookEnvironment(
-                database: database, extra: ["ODB_KEY": key.description, "ODB_STORAGE": request.store.location]))
+                database: database,
+                extra: ["ODB_KEY": key.description, "ODB_STORAGE": request.store.location].merging(
+                    number.map { ["ODB_REVISION": String($0)] } ?? [:]
+                ) { $1 }))
         try reached(.dumpStarted)
 
         let pgDump = try programs.path(of: "pg_dump")
@@ -58,14 +69,24 @@ extension Repository {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let serverVersion = try connection.query("SHOW server_version").first?.string("server_version") ?? ""
         let arguments = ["--format=custom", dbname] + request.excludeData.map { "--exclude-table-data=" + $0 }
-        let program = Program(pgDump, arguments, environment: .inherited(changing: passwordEnvironment))
+        let program = Program(
+            pgDump, arguments,
+            environment: .inherited(changing: passwordEnvironment.merging(["PGAPPNAME": Self.readerApplication]) { $1 }))
         let checksum = Checksum()
         nonisolated(unsafe) let connection = self.connection
+        nonisolated(unsafe) let repository = self
+        // Set once the revision dumped (if it is one) is frozen again.
+        let frozen = Flag()
+        if number == nil { frozen.set() } else { try unfreeze(source) }
         do {
             try await request.store.put(key.description) { write in
                 _ = try await program.run { stream in
                     var first = true
                     for try await chunk in stream {
+                        if !frozen.isSet {
+                            try repository.freezeAgain(source)
+                            frozen.set()
+                        }
                         checksum.update(chunk)
                         try await write(chunk)
                         if first { try Step.dumpStreaming.reached(on: connection) }
@@ -75,6 +96,7 @@ extension Repository {
                 }
             }
         } catch {
+            if !frozen.isSet { try? freezeAgain(source) }
             try? await request.store.delete(key.description)
             if let failed = error as? ProgramError, failed.program == program.name {
                 // pg_dump's own error line, not the detail after it.
@@ -85,8 +107,9 @@ extension Repository {
         try reached(.dumpStored)
         let manifest = Manifest(
             key: key.description, instance: key.instance, database: database, config: key.config, size: checksum.size,
-            sha256: checksum.finish(), created: ISO8601DateFormatter().string(from: Date()), revision: nil, message: nil,
-            parent: state.parent, serverVersion: serverVersion, pgDumpVersion: version, excludedData: request.excludeData)
+            sha256: checksum.finish(), created: ISO8601DateFormatter().string(from: Date()), revision: number,
+            message: revision?.message, parent: revision?.parent ?? state.parent, serverVersion: serverVersion,
+            pgDumpVersion: version, excludedData: request.excludeData)
         try await request.store.put(key.manifest, bytes: try manifest.encoded())
         return manifest
     }

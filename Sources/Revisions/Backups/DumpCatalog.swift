@@ -44,13 +44,14 @@ public struct DumpCatalog: Sendable {
         return newest
     }
 
-    /// Removes the keys without a manifest under `folder` (all when nil), except those `skip`
-    /// says another dump is still writing; returns what it removed.
+    /// Removes the keys without a manifest under `folder` (all when nil), except those another
+    /// dump is still writing (see `Store.isBeingWritten`); returns what it removed.
     @discardableResult
-    public func clean(folder: String? = nil, skip: (String) throws -> Bool = { _ in false }) async throws -> [String] {
+    public func clean(folder: String? = nil) async throws -> [String] {
         var removed: [String] = []
         for key in try await scan().unfinished {
-            guard let parsed = DumpKey(stored: key), folder == nil || parsed.folder == folder, try !skip(parsed.folder)
+            guard let parsed = DumpKey(stored: key), folder == nil || parsed.folder == folder,
+                await !store.isBeingWritten(key)
             else { continue }
             try await store.delete(key)
             removed.append(key)

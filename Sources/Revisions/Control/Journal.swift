@@ -16,6 +16,8 @@ struct Journal {
         /// A migration applying patches under a guard revision: `number` is the guard (0: none),
         /// `made` the patch file running.
         case migrate
+        /// A pull filling a temporary database from a dump, to become revision `number`.
+        case pull
 
         /// What the kind is called for people: a swap is how a revert uses a spare.
         var operation: String { self == .swap ? "revert" : self == .initialize ? "init" : rawValue }

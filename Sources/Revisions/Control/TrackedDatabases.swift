@@ -51,6 +51,13 @@ struct TrackedDatabase {
             """)
     }
 
+    /// After revision `number` was added beside the working database (a pull): the next commit
+    /// gets a later number; the parent stays.
+    func advance(past number: Int) throws {
+        try connection.query(
+            "UPDATE odb.databases SET revision = greatest(revision, \(number + 1)) WHERE name = \(database)")
+    }
+
     static func json(_ baseline: Baseline?) throws -> String? {
         try baseline.map { String(decoding: try JSONCoding.encoder.encode($0), as: UTF8.self) }
     }

@@ -51,6 +51,26 @@ extension Repository {
         return try session.get()
     }
 
+    /// Lets connections into the frozen database `name` for a program of odb's (pg_dump, as
+    /// `readerApplication`), listed and under the `reading` lock until `freezeAgain`, which the
+    /// caller calls once the program has connected.
+    func unfreeze(_ name: String) throws {
+        try control.lock(.reading, on: name, timeout: options.lockTimeout, events: events)
+        do {
+            try UnfrozenList(connection: connection).add(name)
+            try control.unfence(name, allowConnections: true)
+        } catch {
+            try? freezeAgain(name)
+            throw error
+        }
+    }
+
+    /// Ends what `unfreeze` began.
+    func freezeAgain(_ name: String) throws {
+        defer { control.unlock(.reading, on: name) }
+        try refreeze(name)
+    }
+
     /// Forbids connections to a database opened for a reader again, and forgets it.
     func refreeze(_ name: String) throws {
         if try databaseExists(name) { try control.unfence(name, allowConnections: false) }

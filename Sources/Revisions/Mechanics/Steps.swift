@@ -37,6 +37,8 @@ public enum Step: String, CaseIterable, Sendable {
     case restoreLoaded = "restore.loaded"
     case restoreHooked = "restore.hooked"
     case restoreCopied = "restore.copied"
+    case pullJournaled = "pull.journaled"
+    case pullLoaded = "pull.loaded"
 
     /// The operation the step belongs to: commit, revert, swap, purge, init, spare, discard, dump or
     /// restore.

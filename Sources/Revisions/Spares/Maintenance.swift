@@ -50,6 +50,11 @@ extension Repository {
             try reached(.spareClaimed)
             do {
                 try build(next.name, of: next.number, from: next.source)
+            } catch OdbError.copyFailed(_, _, let error) where error.isPreemption {
+                // A command preempted this copy; it starts a worker again once it is done.
+                try? dropSpare(number: next.number, name: next.name)
+                report.skipped = "preempted by a command"
+                return
             } catch {
                 if case OdbError.interrupted = OdbError.from(error) { throw error }
                 try? dropSpare(number: next.number, name: next.name)

@@ -43,10 +43,20 @@ public struct LocalStore: Store {
         guard descriptor >= 0 else { throw OdbError.storageFailed(location: target, reason: String(cString: strerror(errno))) }
         let file = FileDescriptorBox(descriptor)
         defer { file.close() }
+        // Held while the file is written, and let go by the kernel whatever ends the writer: how
+        // a cleaner tells a dump still being written from one a killed odb left.
+        _ = flock(descriptor, LOCK_EX)
         try await produce { chunk in try file.write(chunk, path: target) }
         guard fsync(descriptor) == 0 else {
             throw OdbError.storageFailed(location: target, reason: String(cString: strerror(errno)))
         }
+    }
+
+    public func isBeingWritten(_ key: String) async -> Bool {
+        let descriptor = open(path(key), O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return flock(descriptor, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK
     }
 
     public func get(_ key: String, each: @escaping @Sendable ([UInt8]) async throws -> Void) async throws {

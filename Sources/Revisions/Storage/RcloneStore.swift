@@ -98,8 +98,9 @@ public struct RcloneStore: Store {
     }
 
     public func get(_ key: String, each: @escaping @Sendable ([UInt8]) async throws -> Void) async throws {
+        let found: Bool
         do {
-            _ = try await rclone(["cat", path(key)]).run { stream in
+            found = try await rclone(["cat", path(key)]).run { stream in
                 var any = false
                 for try await chunk in stream {
                     any = true
@@ -112,6 +113,9 @@ public struct RcloneStore: Store {
         } catch {
             throw failure(error)
         }
+        // `rclone cat` of a missing object prints nothing and succeeds on some backends (S3
+        // among them); odb never stores an empty object, so nothing at all means not there.
+        if !found { throw OdbError.noSuchDump(key) }
     }
 
     public func delete(_ key: String) async throws {

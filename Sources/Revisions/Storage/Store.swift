@@ -23,9 +23,15 @@ public protocol Store: Sendable {
 
     /// Removes `key`; no error when it is already gone.
     func delete(_ key: String) async throws
+
+    /// Whether a dump is still being written under `key` by some process, so that a key without
+    /// its manifest is not yet abandoned. Object stores show an upload only once it is complete.
+    func isBeingWritten(_ key: String) async -> Bool
 }
 
 extension Store {
+    public func isBeingWritten(_ key: String) async -> Bool { false }
+
     /// A small object (a manifest), whole.
     public func put(_ key: String, bytes: [UInt8]) async throws {
         try await put(key) { write in try await write(bytes) }

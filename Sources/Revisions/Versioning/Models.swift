@@ -122,4 +122,6 @@ public enum Event: Sendable, Equatable {
     case restoreRefused(database: String, statements: [String])
     /// An odb was stopped while `patch` of a migration ran, with `guardRevision` committed before it.
     case migrationInterrupted(database: String, patch: String, guardRevision: Int?)
+    /// The background worker's copy was cancelled so that this command need not wait for it.
+    case preemptedWorker(database: String)
 }

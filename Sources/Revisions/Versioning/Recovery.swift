@@ -46,7 +46,7 @@ extension Repository {
         case .migrate:
             // Reported, not undone: the migration's own recovery says what is left (see there).
             return try recoverMigration(entry)
-        case .restore:
+        case .restore, .pull:
             try rollBackRestore(entry)
             outcome = .rolledBack
         case .commit, .revert, .swap:

@@ -73,8 +73,12 @@ public final class Repository {
     /// Runs a change under odb's lock on this database, after finishing whatever an interrupted
     /// odb left behind; `body` gets the state as that left it, so that every decision the change
     /// makes is made under the lock.
-    func changing<T>(_ body: (TrackedDatabase.State) throws -> T) throws -> T {
-        try control.withLock(on: database, timeout: options.lockTimeout, events: events) {
+    ///
+    /// With a background worker (`options.background`), the worker's copy is cancelled first,
+    /// unless it is the build of `spare` (see `preemptWorker`).
+    func changing<T>(sparing spare: String? = nil, _ body: (TrackedDatabase.State) throws -> T) throws -> T {
+        if options.background { try preemptWorker(sparing: spare) }
+        return try control.withLock(on: database, timeout: options.lockTimeout, events: events) {
             try finishInterrupted()
             return try body(try state())
         }

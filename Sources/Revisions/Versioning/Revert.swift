@@ -9,7 +9,9 @@ extension Repository {
     /// step, the working database exists, whole, holding the old state or the new; the next odb
     /// command undoes the unfinished part.
     public func revert(to target: RevisionArgument?) throws -> RevertOutcome {
-        try changing { state in
+        // The worker's build of the target's spare goes on: its rest is shorter than a copy.
+        let wanted = try? resolve(target ?? .number(try state().parent), parent: try state().parent)
+        return try changing(sparing: wanted.map { Names.spareDatabase(database, number: $0) }) { state in
             if state.protected { throw OdbError.protected(database: database) }
             let number = try resolve(target ?? .number(state.parent), parent: state.parent)
             let source = try revisionDatabase(number)

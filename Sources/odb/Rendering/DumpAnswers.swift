@@ -56,3 +56,23 @@ extension Answer {
         return Answer(value: outcome, text: ([text] + outcome.ignoredErrors).joined(separator: "\n"))
     }
 }
+
+extension Answer {
+    /// `odb push`.
+    static func pushed(_ manifest: Manifest, location: String) -> Answer {
+        Answer(
+            value: manifest,
+            text:
+                "Pushed revision \(manifest.revision ?? 0) of \(manifest.database) to \(location): \(manifest.key) (\(Text.bytes(manifest.size)))"
+        )
+    }
+
+    /// `odb pull`.
+    static func pulled(_ outcome: PullOutcome) -> Answer {
+        Answer(
+            value: outcome,
+            text:
+                "Pulled \(outcome.key) as revision \(outcome.revision) (\(Text.oneLine(outcome.message))); 'odb revert \(outcome.revision)' puts it in place"
+        )
+    }
+}

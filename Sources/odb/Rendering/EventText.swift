@@ -19,6 +19,8 @@ extension Text {
             "an odb was stopped while migrating '\(database)', running \(patch); 'odb migrate' resumes after the patches "
                 + "it committed" + (guardRevision.map { ", 'odb revert \($0)' goes back to before the migration" } ?? "")
         case .waitingForSpare(let number): "waiting for the spare of revision \(number) being built…"
+        case .preemptedWorker(let database):
+            verbose ? "stopped the background worker's copy for '\(database)'; it starts again after this command" : nil
         case .copying:
             nil
         case .skippedSpare(let number, let reason):

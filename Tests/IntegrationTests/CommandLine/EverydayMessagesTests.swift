@@ -20,7 +20,7 @@ extension Integration {
 
         @Test func commandLineMistakesExit64WithOneLine() async throws {
             try await withSandbox { sandbox in
-                expectUsageError(try await sandbox.plain(["status"]), containing: "did you mean 'odb info'")
+                expectUsageError(try await sandbox.plain(["summary"]), containing: "did you mean 'odb info'")
                 expectUsageError(try await sandbox.plain(["comit"]), containing: "did you mean 'odb commit'")
                 expectUsageError(try await sandbox.odb(["log", "-l", "-1"]), containing: "--limit must be at least 1")
                 expectUsageError(try await sandbox.odb(["spares", "--keep", "-1"]), containing: "cannot keep -1 spares")

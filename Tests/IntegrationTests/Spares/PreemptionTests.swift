@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+@testable import Revisions
+
+extension Integration {
+    /// A command the user typed does not wait for the background worker's copy: it cancels it,
+    /// and the worker it starts afterwards builds the spare again.
+    @Suite struct PreemptionTests {
+        @Test func aCommitPreemptsASpareBuild() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("preempt", rows: [1])
+                try await expectSuccess(sandbox.odb(["init", database]))
+                try await expectSuccess(sandbox.odb(["commit", "-m", "one"]))
+                // Hold the worker's copy of revision 1 still: an uncommitted rename of its
+                // database locks it, and the copy waits for that lock (as a long copy would run).
+                let revision = Names.revisionDatabase(database, number: 1)
+                let holder = try sandbox.connect()
+                try holder.query("BEGIN")
+                try holder.query("ALTER DATABASE \(identifier: revision) RENAME TO \(identifier: revision + "x")")
+                let worker = Task { try await sandbox.odb(["maintain"]) }
+                try await sandbox.waitUntil {
+                    try !holder.sibling().query(
+                        """
+                        SELECT 1 FROM pg_stat_activity
+                        WHERE query ILIKE 'CREATE DATABASE%' AND query LIKE '%' || \(Names.spareDatabase(database, number: 1)) || '%'
+                          AND wait_event_type = 'Lock'
+                        """
+                    ).isEmpty
+                }
+
+                let commit = try await sandbox.odb(["commit", "-v", "-m", "two"], environment: ["ODB_BACKGROUND": "1"])
+                try expectSuccess(commit)
+                #expect(commit.errorOutput.contains("stopped the background worker's copy"), "\(commit.errorOutput)")
+                let preempted = try await worker.value
+                try expectSuccess(preempted)
+                try holder.query("ROLLBACK")
+
+                // The worker the commit started builds the spare of the new parent.
+                try await sandbox.waitForWorkers()
+                #expect(try sandbox.databases().contains(Names.spareDatabase(database, number: 2)))
+                #expect(
+                    try sandbox.connect(sandbox.control).query("SELECT spare_failure FROM odb.databases").first?
+                        .optionalString("spare_failure") == nil)
+                try sandbox.expectConsistent(database, states: [[1]])
+            }
+        }
+    }
+}
