@@ -70,6 +70,8 @@ public enum OdbError: Error, Equatable, Sendable {
     case trackedElsewhere(database: String, revision: String)
     case busy(database: String, holder: Session?)
     case connectionsOpen(database: String, sessions: [Session])
+    /// Prepared transactions (two-phase commit) on the database, which only their owner can end.
+    case preparedTransactions(database: String, gids: [String])
     case sessionsDidNotEnd(database: String, sessions: [Session])
     /// A lock on the database (its catalog row, say, held by an open `ALTER DATABASE`) was not
     /// granted within `seconds`; `holders` are the sessions holding such locks.
@@ -134,6 +136,8 @@ public enum OdbError: Error, Equatable, Sendable {
         case number
         /// `tip` always means the newest revision.
         case tip
+        /// `@N` names hidden state N.
+        case hiddenMarker
         case controlDatabase
         case template
         case madeByOdb

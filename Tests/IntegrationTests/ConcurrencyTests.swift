@@ -46,8 +46,13 @@ extension Integration {
 
                 let control = try sandbox.connect(sandbox.control)
                 let revisions = try control.query(
-                    "SELECT number, parent FROM odb.revisions WHERE database = \(database) ORDER BY number"
+                    "SELECT number, parent FROM odb.revisions WHERE database = \(database) AND number > 0 ORDER BY number"
                 ).map { (try $0.int("number"), try $0.int("parent")) }
+                // The states reverts kept (see HiddenStatesTests) are numbered -1, -2, … without a gap.
+                let hidden = try control.query(
+                    "SELECT number FROM odb.revisions WHERE database = \(database) AND number < 0 ORDER BY number DESC"
+                ).map { try $0.int("number") }
+                #expect(hidden == hidden.indices.map { -$0 - 1 } && hidden.count <= outcomes["revert"] ?? 0)
                 let commits = 1 + (outcomes["commit"] ?? 0)
                 #expect(revisions.map(\.0) == Array(1...commits))
                 #expect(revisions.allSatisfy { number, parent in parent == 0 ? number == 1 : parent < number })

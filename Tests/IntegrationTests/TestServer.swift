@@ -16,8 +16,9 @@ struct ServerTrait: SuiteTrait, TestScoping {
     ) async throws {
         let folder = try temporaryFolder("odb-tests")
         var settings = EmbeddedCluster.Settings(durable: false)
-        // Tests run side by side, each with its own connections and the odb processes it starts.
-        settings.maxConnections = 500
+        // Tests run side by side, each with its own connections and the odb processes it starts;
+        // some prepare transactions.
+        settings.serverSettings = ["max_connections": "500", "max_prepared_transactions": "10"]
         let cluster = EmbeddedCluster(directory: folder + "/cluster", settings: settings)
         let programs = try await PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment)
         do {

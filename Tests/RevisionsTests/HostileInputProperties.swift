@@ -20,6 +20,7 @@ let hostileText = Gen.element(of: hostileCharacters).compactMap { $0 }.string(of
             case .number(let number)?:
                 #expect(text.allSatisfy(\.isASCIIDigit) && Int(text) == number && number > 0)
             case .tip?: #expect(text == "tip")
+            case .hidden(let number)?: #expect(text.first == "@" && Int(text.dropFirst()) == number && number > 0)
             case .tag(let tag)?:
                 #expect(tag == text)
                 #expect(throws: Never.self) { try Names.validateTag(tag) }

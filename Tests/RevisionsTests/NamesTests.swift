@@ -58,6 +58,20 @@ import Testing
         #expect(throws: OdbError.invalidRevision(text)) { try RevisionArgument(parsing: text) }
     }
 
+    @Test func hiddenStatesAreAtN() throws {
+        #expect(try RevisionArgument(parsing: "@3") == .hidden(3))
+        #expect(try RevisionArgument(parsing: "@12") == .hidden(12))
+    }
+
+    @Test(arguments: ["@", "@0", "@-1", "@+1", "@x", "@1.5", "@99999999999"])
+    func oddHiddenStatesAreRefused(_ text: String) {
+        #expect(throws: OdbError.invalidRevision(text)) { try RevisionArgument(parsing: text) }
+    }
+
+    @Test func tagsMayNotStartWithAt() {
+        #expect(throws: OdbError.invalidTagName("@home", reason: .hiddenMarker)) { try Names.validateTag("@home") }
+    }
+
     @Test(arguments: ["", "12", "tip", "-x", "a\tb"])
     func badTagNamesAreRefused(_ name: String) {
         #expect(throws: OdbError.self) { try Names.validateTag(name) }

@@ -56,10 +56,24 @@ struct RevisionRecords {
         return try JSONCoding.decoder.decode(Baseline.self, from: Data(text.utf8))
     }
 
-    /// The newest revision's number; nil when nothing has been committed.
+    /// The newest revision's number; nil when nothing has been committed. Hidden states (negative
+    /// numbers) are never the tip.
     func tip() throws -> Int? {
-        try connection.query("SELECT max(number) AS tip FROM odb.revisions WHERE database = \(database)").first?
-            .optionalInt("tip")
+        try connection.query("SELECT max(number) AS tip FROM odb.revisions WHERE database = \(database) AND number > 0")
+            .first?.optionalInt("tip")
+    }
+
+    /// The number the next hidden state gets: -1, then one below the lowest (numbers are never reused).
+    func nextHidden() throws -> Int {
+        try connection.query(
+            "SELECT least(coalesce(min(number), 0), 0) - 1 AS next FROM odb.revisions WHERE database = \(database)"
+        ).first?.int("next") ?? -1
+    }
+
+    /// The parent recorded for revision `number`; nil when there is no such revision.
+    func parent(of number: Int) throws -> Int? {
+        try connection.query("SELECT parent FROM odb.revisions WHERE database = \(database) AND number = \(number)").first?
+            .int("parent")
     }
 
     /// Forgets revision `number`'s database (the history keeps the rest) and returns its name;

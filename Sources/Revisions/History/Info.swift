@@ -14,11 +14,11 @@ extension Repository {
             let row = try connection.queryWhileDatabasesDrop(
                 """
                 SELECT d.revision, d.parent,
-                       coalesce((SELECT max(number) FROM odb.revisions r WHERE r.database = d.name), 0) AS tip,
+                       coalesce((SELECT max(number) FROM odb.revisions r WHERE r.database = d.name AND r.number > 0), 0) AS tip,
                        (SELECT count(*) FROM odb.revisions r JOIN pg_database p ON p.datname = r.dbname
-                        WHERE r.database = d.name) AS revisions,
+                        WHERE r.database = d.name AND r.number > 0) AS revisions,
                        coalesce((SELECT sum(size) FROM odb.revisions r JOIN pg_database p ON p.datname = r.dbname
-                                 WHERE r.database = d.name), 0) AS revisions_size,
+                                 WHERE r.database = d.name AND r.number > 0), 0) AS revisions_size,
                        EXISTS (SELECT 1 FROM pg_database p WHERE p.datname = d.name) AS present,
                        coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
                                  WHERE t.database = d.name AND t.number = d.parent), '[]'::json)::text AS tags,

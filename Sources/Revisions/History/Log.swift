@@ -3,8 +3,12 @@ import Foundation
 /// The history, as `odb log` shows it.
 extension Repository {
     /// Newest first, in one query whatever the number of revisions; `only` one revision (a
-    /// number, a tag or `tip`), or those made `since` a time.
-    public func log(limit: Int? = nil, only: RevisionArgument? = nil, since: Date? = nil) throws -> [Revision] {
+    /// number, a tag or `tip`), or those made `since` a time. With `all`, hidden states too (the
+    /// working databases reverts kept, numbers below 0), all in the order they were made, which
+    /// keeps every child before its parent for the graph.
+    public func log(limit: Int? = nil, only: RevisionArgument? = nil, since: Date? = nil, all: Bool = false) throws
+        -> [Revision]
+    {
         let number = try only.map { try resolve($0, parent: try state().parent) }
         return try connection.query(
             """
@@ -16,8 +20,9 @@ extension Repository {
                    EXISTS (SELECT 1 FROM odb.spares s WHERE s.database = r.database AND s.number = r.number AND s.ready) AS spare
             FROM odb.revisions r LEFT JOIN pg_database d ON d.datname = r.dbname
             WHERE r.database = \(database) AND (\(number == nil) OR r.number = \(number ?? 0))
+              AND (\(all || number != nil) OR r.number > 0)
               AND (\(since == nil) OR r.created_at >= to_timestamp(\(String(since?.timeIntervalSince1970 ?? 0))::float8))
-            ORDER BY r.number DESC
+            ORDER BY CASE WHEN \(all) THEN r.created_at END DESC, r.number DESC
             LIMIT \(limit.map(Int64.init) ?? Int64.max)
             """
         ).map { row in

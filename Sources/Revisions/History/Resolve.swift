@@ -14,6 +14,10 @@ extension Repository {
         case .tag(let name):
             guard let number = try tagRecords.number(of: name) else { throw OdbError.unknownRevision(name) }
             return number
+        case .hidden(let number):
+            // Hidden state N is revision -N (see HiddenStates.swift).
+            guard try records.exists(-number) else { throw OdbError.unknownRevision("@\(number)") }
+            return -number
         }
     }
 

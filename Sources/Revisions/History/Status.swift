@@ -41,22 +41,23 @@ extension Repository {
                 database: database, parent: parent, verdict: .unknown,
                 reason: "no baseline was recorded (odb records one at each commit and revert)")
         }
-        let now = try reading(.working) { try Baseline.read(on: $0) }
+        let now = try readBaseline()
         return baseline.compared(with: now, database: database, parent: parent)
     }
 
     /// The working database's baseline as it is now, read on a session that has left the server
-    /// when this returns (a copy of the working database must find no session on it); nil when
-    /// it cannot be read: the next status then says "unknown".
-    func currentBaseline() -> Baseline? {
+    /// when this returns (a copy or a swap of the working database must find no session on it).
+    func readBaseline() throws -> Baseline {
         var pid: Int32 = 0
-        let baseline = try? reading(.working) { session in
+        defer { if pid != 0 { try? connection.waitForSessionToEnd(pid) } }
+        return try reading(.working) { session in
             pid = session.backendPID
             return try Baseline.read(on: session)
         }
-        if pid != 0 { try? connection.waitForSessionToEnd(pid) }
-        return baseline
     }
+
+    /// `readBaseline`, or nil when it cannot be read: the next status then says "unknown".
+    func currentBaseline() -> Baseline? { try? readBaseline() }
 
     /// The baseline of the working database just after a revert to `number` put `replacement` in
     /// place: the revision's, with the counters of a new database (zero) and its oid.

@@ -18,6 +18,11 @@ extension ControlDatabase {
     /// Ends the sessions on `database` (or, with `terminate: false`, refuses when there are some)
     /// and waits until they are gone; returns them. Changes nothing else.
     func endSessions(_ database: String, terminate: Bool, deadline: Duration = .seconds(10)) throws -> [Session] {
+        // A prepared transaction holds the database as a session would, and no signal ends it.
+        let prepared = try connection.query("SELECT gid FROM pg_prepared_xacts WHERE database = \(database) ORDER BY prepared")
+        if !prepared.isEmpty {
+            throw OdbError.preparedTransactions(database: database, gids: try prepared.map { try $0.string("gid") })
+        }
         let sessions = try connection.sessions(on: database)
         if sessions.isEmpty { return [] }
         guard terminate else { throw OdbError.connectionsOpen(database: database, sessions: sessions) }

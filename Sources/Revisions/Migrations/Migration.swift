@@ -160,7 +160,8 @@ extension Repository {
         guard let guardRevision else { return .unguarded(applied: done) }
         if protected { return .protected(guardRevision: guardRevision, applied: done) }
         do {
-            _ = try revert(to: .number(guardRevision))
+            // The replaced state is the guard and the patches: nothing of the user's to keep.
+            _ = try revert(to: .number(guardRevision), keeping: false)
         } catch {
             if case OdbError.interrupted = OdbError.from(error) { throw OdbError.from(error) }
             return .revertFailed(guardRevision: guardRevision, applied: done, reason: String(describing: OdbError.from(error)))

@@ -21,8 +21,8 @@ public struct EmbeddedCluster: Sendable {
         public var serverUser = "postgres"
         /// How long to wait for the server to answer.
         public var startTimeout: Duration = .seconds(60)
-        /// The server's `max_connections`, when not PostgreSQL's default (100).
-        public var maxConnections: Int? = nil
+        /// More server settings (`name = value`, the value as postgresql.conf takes it).
+        public var serverSettings: [String: String] = [:]
 
         public init(
             durable: Bool = true, tcp: Bool = false, ports: ClosedRange<Int> = 15000...16000, serverUser: String = "postgres"
@@ -302,7 +302,7 @@ public struct EmbeddedCluster: Sendable {
             fsync = \(settings.durable ? "on" : "off")
             synchronous_commit = \(settings.durable ? "on" : "off")
             full_page_writes = \(settings.durable ? "on" : "off")
-            \(settings.maxConnections.map { "max_connections = \($0)" } ?? "")
+            \(settings.serverSettings.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n"))
 
             """
         do {

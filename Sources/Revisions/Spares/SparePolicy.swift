@@ -65,7 +65,7 @@ extension Repository {
             SELECT r.number, r.dbname FROM odb.revisions r
             JOIN odb.databases d ON d.name = r.database
             JOIN pg_database p ON p.datname = r.dbname
-            WHERE r.database = \(database) AND NOT d.protected
+            WHERE r.database = \(database) AND r.number > 0 AND NOT d.protected
             ORDER BY r.number = d.parent DESC,
                      EXISTS (SELECT 1 FROM odb.tags t WHERE t.database = r.database AND t.number = r.number) DESC,
                      r.number DESC

@@ -12,6 +12,8 @@ public struct Revision: Codable, Sendable, Equatable {
     public let tags: [String]
     /// Whether a ready spare makes a revert to it a rename.
     public var spare = false
+    /// A hidden state (a working database a revert kept, `@N` for number -N), shown by `log --all`.
+    public var hidden: Bool { number < 0 }
 }
 
 /// Where the working database stands.
@@ -76,6 +78,10 @@ public struct RevertOutcome: Codable, Sendable, Equatable {
     public let endedSessions: [Session]
     /// Whether a spare made it a rename rather than a copy.
     public let usedSpare: Bool
+    /// The hidden state reverted to (`@N`), if it was one; then `parent` is that state's parent.
+    public var hidden: Int? = nil
+    /// The hidden state (`@N`) the replaced working database was kept as, if it was.
+    public var kept: Int? = nil
 }
 
 public struct Tag: Codable, Sendable, Equatable {
@@ -104,6 +110,8 @@ public enum Event: Sendable, Equatable {
     case endedSessions(database: String, sessions: [Session])
     case recovered(database: String, Recovered)
     case droppedRevision(number: Int, database: String)
+    /// A revert kept the working database it replaced as hidden state `@number`.
+    case keptHiddenState(number: Int)
     case copying(CopyProgress)
     case copied(CopyReport)
     case usedSpare(number: Int, database: String)

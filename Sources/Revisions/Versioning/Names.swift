@@ -75,6 +75,7 @@ public enum Names {
             throw OdbError.invalidTagName(name, reason: .number)
         }
         if name == "tip" { throw OdbError.invalidTagName(name, reason: .tip) }
+        if name.hasPrefix("@") { throw OdbError.invalidTagName(name, reason: .hiddenMarker) }
         if name.hasPrefix("-") { throw OdbError.invalidTagName(name, reason: .leadingDash) }
         if name.first!.isWhitespace || name.last!.isWhitespace {
             throw OdbError.invalidTagName(name, reason: .surroundingSpace)
@@ -86,12 +87,15 @@ public enum Names {
     }
 }
 
-/// What the user named as a revision: a number, `tip`, or a tag. Anything else is refused here,
-/// before any database is touched.
+/// What the user named as a revision: a number, `tip`, a tag, or `@N`, a hidden state (a working
+/// database a revert replaced, kept as revision number -N). Anything else is refused here, before
+/// any database is touched.
 public enum RevisionArgument: Equatable, Sendable {
     case number(Int)
     case tip
     case tag(String)
+    /// `@N` (N > 0): hidden state N.
+    case hidden(Int)
 
     public init(parsing text: String) throws {
         if text.isEmpty { throw OdbError.invalidRevision(text) }
@@ -100,6 +104,12 @@ public enum RevisionArgument: Equatable, Sendable {
             self = .number(Int(number))
         } else if text == "tip" {
             self = .tip
+        } else if text.hasPrefix("@") {
+            let digits = text.dropFirst()
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let number = Int32(digits), number > 0 else {
+                throw OdbError.invalidRevision(text)
+            }
+            self = .hidden(Int(number))
         } else {
             if text.hasPrefix("-") || text.hasPrefix("+") || Double(text) != nil { throw OdbError.invalidRevision(text) }
             do { try Names.validateTag(text) } catch { throw OdbError.invalidRevision(text) }

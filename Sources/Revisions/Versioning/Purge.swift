@@ -7,7 +7,7 @@ extension Repository {
             """
             SELECT r.number, coalesce(r.size, 0) AS size FROM odb.revisions r
             JOIN pg_database p ON p.datname = r.dbname
-            WHERE r.database = \(database)
+            WHERE r.database = \(database) AND r.number > 0
               AND (\(mode == .all) OR NOT EXISTS (SELECT 1 FROM odb.tags t WHERE t.database = r.database AND t.number = r.number))
             ORDER BY r.number
             """)
@@ -42,23 +42,37 @@ extension Repository {
     /// commands need not wait for them. Killed in between, the next odb drops the rest: no
     /// revision ever names a database that is gone.
     public func purge(_ plan: PurgePlan) throws -> [Int] {
+        try dropRevisionDatabases(plan.revisions) {
+            plan.mode == .chosen ? Set(plan.revisions) : Set(try purgePlan(plan.mode).revisions)
+        }
+    }
+
+    /// Purge's way of dropping revision databases, which `odb gc` and the retention of hidden
+    /// states share: under the lock, `stillSelected` says which of `numbers` the caller's rule
+    /// still selects; in one transaction those are forgotten and listed as discarded (`forget`);
+    /// then they are dropped off the lock.
+    func dropRevisionDatabases(_ numbers: [Int], stillSelected: () throws -> Set<Int>) throws -> [Int] {
         let forgotten: [(number: Int, name: String)] = try changing { state in
             if state.protected { throw OdbError.protected(database: database) }
-            let selected = plan.mode == .chosen ? Set(plan.revisions) : Set(try purgePlan(plan.mode).revisions)
-            return try connection.transaction {
-                var forgotten: [(Int, String)] = []
-                for number in plan.revisions where selected.contains(number) {
-                    guard let name = try records.forgetDatabase(of: number) else { continue }
-                    try spareRecords.discard(revision: number)
-                    try discarded.add(name)
-                    forgotten.append((number, name))
-                }
-                return forgotten
-            }
+            let selected = try stillSelected()
+            return try connection.transaction { try forget(numbers.filter(selected.contains)) }
         }
         try reached(.purgeForgotten)
         try dropDiscarded()
         for (number, name) in forgotten { events(.droppedRevision(number: number, database: name)) }
         return forgotten.map(\.number)
+    }
+
+    /// Inside the caller's transaction: forgets the databases of `numbers` (the history keeps the
+    /// rest) and lists them, with their spares, as discarded; returns those that still had one.
+    func forget(_ numbers: [Int]) throws -> [(number: Int, name: String)] {
+        var forgotten: [(Int, String)] = []
+        for number in numbers {
+            guard let name = try records.forgetDatabase(of: number) else { continue }
+            try spareRecords.discard(revision: number)
+            try discarded.add(name)
+            forgotten.append((number, name))
+        }
+        return forgotten
     }
 }

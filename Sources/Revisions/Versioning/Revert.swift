@@ -8,7 +8,14 @@ extension Repository {
     /// puts it in place and records the new parent, all in one transaction. Killed at any
     /// step, the working database exists, whole, holding the old state or the new; the next odb
     /// command undoes the unfinished part.
-    public func revert(to target: RevisionArgument?) throws -> RevertOutcome {
+    ///
+    /// When the working database holds work of its own, the swap keeps it as a hidden state
+    /// (`HiddenStates.swift`) instead of discarding it, and drops the hidden states `retention`
+    /// no longer keeps. A revert to a hidden state (`@N`) makes the working database's parent
+    /// that state's parent. `keeping: false` discards the replaced state whatever it holds.
+    public func revert(
+        to target: RevisionArgument?, retention: HiddenRetention = .standard, keeping: Bool = true
+    ) throws -> RevertOutcome {
         // The worker's build of the target's spare goes on: its rest is shorter than a copy.
         let wanted = try? resolve(target ?? .number(try state().parent), parent: try state().parent)
         return try changing(sparing: wanted.map { Names.spareDatabase(database, number: $0) }) { state in
@@ -18,6 +25,9 @@ extension Repository {
             guard let recorded = try records.record(number)?.properties else { throw OdbError.unknownRevision(String(number)) }
             let working = try DatabaseProperties.read(database, on: connection)
             let aside = try asideName()
+            let parent = try number > 0 ? number : records.parent(of: number) ?? 0
+            let hidden = try keeping ? hiddenKeep(aside: aside, working: working, parent: state.parent, target: number) : nil
+            var kept: (number: Int, expired: [(number: Int, name: String)])?
             let allowConnections = working?.allowConnections ?? recorded.allowConnections
             let spare = try spareRecords.ready(number) ?? awaitSpare(number)
             if spare == nil, let failure = try tracking.spareFailure(), failure.number == number {
@@ -36,8 +46,9 @@ extension Repository {
                     try reached(.revertCopied)
                 }
                 let baseline = try baselineAfterRevert(to: number, replacement: entry.made)
-                ended = try swap(in: entry.made, entry: entry, replaced: .discard, restoring: recorded) {
-                    try tracking.setParent(number, baseline: baseline)
+                ended = try swap(in: entry.made, entry: entry, replaced: hidden == nil ? .discard : .keep, restoring: recorded) {
+                    try tracking.setParent(parent, baseline: baseline)
+                    if let hidden { kept = try recordHidden(hidden, retention: retention) }
                 }
             } catch OdbError.nameTaken(let name) where name == entry.made {
                 try? rollBack(entry, dropping: false)
@@ -48,8 +59,14 @@ extension Repository {
             }
             if let spare { events(.usedSpare(number: number, database: spare)) }
             if !options.background { try dropDiscarded() }
+            // Said once the revert has fully succeeded: a failure after the swap is one line.
+            if let kept {
+                events(.keptHiddenState(number: -kept.number))
+                for (dropped, name) in kept.expired { events(.droppedRevision(number: dropped, database: name)) }
+            }
             return RevertOutcome(
-                database: database, parent: number, revision: state.revision, endedSessions: ended, usedSpare: spare != nil)
+                database: database, parent: parent, revision: state.revision, endedSessions: ended, usedSpare: spare != nil,
+                hidden: number < 0 ? -number : nil, kept: kept.map { -$0.number })
         }
     }
 

@@ -18,6 +18,9 @@ extension ODB {
         @Flag(name: [.customShort("G"), .customShort("g"), .long], help: "Draw the history as a graph.")
         var graph = false
 
+        @Flag(help: "Show hidden states too (@1, @2, …: the working databases reverts kept).")
+        var all = false
+
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions
 
@@ -33,7 +36,7 @@ extension ODB {
             try await failing {
                 let repository = try await connection.readingRepository(reporting: output)
                 let only = try revision.map(RevisionArgument.init(parsing:))
-                let revisions = try repository.log(limit: limit, only: only, since: since.flatMap(sinceDate))
+                let revisions = try repository.log(limit: limit, only: only, since: since.flatMap(sinceDate), all: all)
                 let parent = try repository.workingParent()
                 try output.emit(.log(revisions, workingParent: parent, graph: graph))
             }

@@ -5,9 +5,13 @@ extension ODB {
     struct Revert: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put a revision back into the working database (default: its parent).",
-            discussion: "The working database keeps its name and its revision number; its parent becomes REV.")
+            discussion: """
+                The working database keeps its name and its revision number; its parent becomes REV. The state it \
+                replaces is kept as a hidden state (@1, @2, …; 'odb log --all' lists them), dropped by retention \
+                ([history] keep_hidden and keep_hidden_days in odb.toml: by default the last 5, or a week).
+                """)
 
-        @Argument(help: "A revision number, a tag, or 'tip'.")
+        @Argument(help: "A revision number, a tag, 'tip', or @N (a hidden state).")
         var revision: String?
 
         @OptionGroup var change: ChangeOptions
@@ -18,7 +22,9 @@ extension ODB {
         func run() async throws {
             try await failing {
                 let target = try revision.map(RevisionArgument.init(parsing:))
-                let outcome = try await change.run(connection, output) { try $0.revert(to: target) }
+                let retention = try HiddenRetention.read(
+                    from: ProjectConfiguration.load(from: connection.workspaceOptions.directory))
+                let outcome = try await change.run(connection, output) { try $0.revert(to: target, retention: retention) }
                 try output.emit(.reverted(outcome))
             }
         }

@@ -19,7 +19,8 @@ extension Answer {
 
     /// `odb revert`.
     static func reverted(_ outcome: RevertOutcome) -> Answer {
-        Answer(value: outcome, text: "Reverted to revision \(outcome.parent), now at revision \(outcome.revision)")
+        let target = outcome.hidden.map { "@\($0) (on revision \(outcome.parent))" } ?? "revision \(outcome.parent)"
+        return Answer(value: outcome, text: "Reverted to \(target), now at revision \(outcome.revision)")
     }
 
     /// `odb recover`: what was finished or undone, if anything (JSON: `null` when nothing).

@@ -68,6 +68,8 @@ extension OdbError {
             "'\(name)' cannot be a database name: \(reason.text(tag: false))"
         case .invalidRevision(let text):
             "'\(text)' is not a revision: give a revision number (1, 2, …) or a tag"
+        case .unknownRevision(let text) where text.hasPrefix("@"):
+            "no hidden state '\(text)' (or it was dropped by retention); 'odb log --all' lists hidden states"
         case .unknownRevision(let text):
             "no revision or tag '\(text)'; 'odb log' lists revisions and 'odb tags' lists tags"
         case .notACheckout(let name, let database):
@@ -78,6 +80,8 @@ extension OdbError {
             "the query failed on \(state): \(reason); it runs read-only, as one statement"
         case .nothingCommitted:
             "nothing has been committed yet; run 'odb commit' first"
+        case .revisionPurged(let number) where number < 0:
+            "hidden state @\(-number) was dropped (by retention or odb gc) and its database no longer exists"
         case .revisionPurged(let number):
             "revision \(number) was purged and its database no longer exists"
         case .revisionDatabaseMissing(let number, let database):
@@ -114,6 +118,8 @@ extension OdbError {
             "'\(database)' is protected; run 'odb protect --off' first if you really mean it"
         case .notEnoughSpace(let source, let needed, let free, let path):
             "not enough disk space to copy '\(source)': it needs about \(Text.bytes(needed)) and \(path ?? "the server") has \(free > 0 ? Text.bytes(free) : "none") free; purge old revisions ('odb purge') or free some space"
+        case .preparedTransactions(let database, let gids):
+            "'\(database)' has \(Text.count(gids.count, "prepared transaction")) (\(gids.map { "'\($0)'" }.joined(separator: ", "))): a transaction of two-phase commit that holds the database open, which ending sessions cannot end; finish it with COMMIT PREPARED '\(gids[0])' or ROLLBACK PREPARED '\(gids[0])' (see pg_prepared_xacts), then run the command again"
         case .copyFailed(let source, let target, let error):
             "could not copy '\(source)' to '\(target)': \(error.description)"
         case .migrationFolderMissing(let path):
@@ -213,6 +219,7 @@ extension OdbError.NameProblem {
         case .surroundingSpace: "it starts or ends with white space"
         case .number: "a number would hide the revision of that number"
         case .tip: "'tip' always means the newest revision"
+        case .hiddenMarker: "'@N' names a hidden state (a working database a revert kept)"
         case .controlDatabase: "it is odb's control database"
         case .template: "it is the template every CREATE DATABASE starts from"
         case .madeByOdb: "it is a database odb made for a revision"

@@ -21,6 +21,8 @@ extension Text {
         case .waitingForSpare(let number): "waiting for the spare of revision \(number) being built…"
         case .preemptedWorker(let database):
             verbose ? "stopped the background worker's copy for '\(database)'; it starts again after this command" : nil
+        case .keptHiddenState(let number):
+            "kept the replaced state as @\(number): 'odb revert @\(number)' brings it back"
         case .copying:
             nil
         case .skippedSpare(let number, let reason):
@@ -41,6 +43,8 @@ extension Text {
     /// What `-v` adds.
     private static func detail(_ event: Event) -> String? {
         switch event {
+        case .droppedRevision(let number, let database) where number < 0:
+            "dropped hidden state @\(-number) (\(database))"
         case .droppedRevision(let number, let database): "dropped revision \(number) (\(database))"
         case .copied(let report):
             "copied '\(report.source)' to '\(report.target)' (\(bytes(report.size))) "
@@ -70,14 +74,16 @@ extension Text {
 }
 
 extension Text {
-    /// What a copy copies, in the user's words: "revision 3" (a revert, a spare), or "'demo'
-    /// into revision 3" (a commit), never odb's internal names (`demo*odb-new`).
+    /// What a copy copies, in the user's words: "revision 3" (a revert, a spare), "a hidden state"
+    /// (`revert @N`), or "'demo' into revision 3" (a commit), never odb's internal names
+    /// (`demo*odb-new`).
     static func copied(_ source: String, into target: String) -> String {
         func revision(_ name: String) -> Int? {
             guard let star = name.lastIndex(of: "*") else { return nil }
             return Int(name[name.index(after: star)...].prefix { $0.isNumber })
         }
         if let number = revision(source) { return "revision \(number)" }
+        if source.contains("*odb-old-") { return "a hidden state" }
         if let number = revision(target) { return "'\(oneLine(source))' into revision \(number)" }
         return "'\(oneLine(source))'"
     }

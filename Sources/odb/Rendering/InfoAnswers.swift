@@ -63,6 +63,7 @@ struct LogEntry: Encodable {
     enum CodingKeys: String, CodingKey {
         case purged
         case workingParent = "working_parent"
+        case hidden
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -70,15 +71,17 @@ struct LogEntry: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(revision.database == nil || revision.size == nil, forKey: .purged)
         try container.encode(workingParent, forKey: .workingParent)
+        // Only `log --all` lists hidden states; the other entries keep their shape.
+        if revision.hidden { try container.encode(true, forKey: .hidden) }
     }
 }
 
 extension Text {
     /// One revision in `odb log`: number (and `@` for the working database's parent, unless the
     /// graph marks it), date and time in UTC to the minute, parent, author, size or `(purged)`,
-    /// tags, `(spare)`, and the message's first line.
+    /// tags, `(spare)`, and the message's first line. A hidden state is `@N`.
     static func revision(_ revision: Revision, workingParent: Int, graph: Bool) -> String {
-        var text = "\(revision.number)"
+        var text = revision.hidden ? "@\(-revision.number)" : "\(revision.number)"
         if !graph { text += revision.number == workingParent ? " @" : "  " }
         text += "  \(revision.created.replacingOccurrences(of: "T", with: " ").dropLast(4))"
         text += "  parent \(revision.parent)"
