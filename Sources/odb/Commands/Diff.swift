@@ -6,7 +6,7 @@ extension ODB {
         static let configuration = CommandConfiguration(
             abstract: "Show what changed between two states: schema objects and rows.",
             discussion: """
-                A and B are revisions (a number, a tag, 'tip') or '.' for the working database. With no \
+                A and B are revisions (a number, a tag, 'tip', @N for a hidden state) or '.' for the working database. With no \
                 argument: the working database's parent against the working database; with one: A against \
                 the working database. Rows are matched by primary key, else by a unique key of NOT NULL \
                 columns; a table with neither is compared as a multiset. Each server hashes chunks of rows \
