@@ -18,6 +18,7 @@ struct ODB: AsyncParsableCommand {
             Exec.self, Untrack.self,
             Dump.self, Ls.self, Restore.self, Status.self, Bisect.self, CheckoutCommand.self, Push.self, Pull.self,
             Gc.self, Du.self,
+            Diff.self,
         ]
     )
 }
