@@ -113,9 +113,24 @@ extension Baseline {
 }
 
 extension Repository {
-    /// `status --exact`: the rows and schema of the working database against its parent's.
+    /// `status --exact`: the schema and every row of the working database against its parent's
+    /// (the row diff of `odb diff`, which fetches no row unless it differs).
     public func exactStatus() throws -> WorkingStatus {
-        // Replaced by the row diff when `odb diff` lands.
-        try status()
+        let parent = try state().parent
+        if parent == 0 {
+            return WorkingStatus(
+                database: database, parent: 0, verdict: .unknown, reason: "nothing has been committed yet", exact: true)
+        }
+        let report = try reading(.revision(.number(parent))) { old in
+            try reading(.working) { new in try Differ(old: old, new: new).diff(DiffOptions(rows: 0)) }
+        }
+        var tables: [WorkingStatus.TableChange] = report.tablesOnlyNew.map { .init(table: $0, kind: .added) }
+        tables += report.tablesOnlyOld.map { .init(table: $0, kind: .dropped) }
+        for table in report.tables ?? [] where !table.isEmpty {
+            tables.append(.init(table: table.table, kind: .written, rows: Int64(table.added + table.removed + table.changed)))
+        }
+        return WorkingStatus(
+            database: database, parent: parent, verdict: report.isEmpty ? .unchanged : .changed,
+            schemaChanged: !(report.schema ?? []).isEmpty, tables: tables.sorted { $0.table < $1.table }, exact: true)
     }
 }

@@ -16,7 +16,7 @@ extension Answer {
             let rows = change.rows.map { ", " + Text.count(Int($0), "row") + " written" } ?? ""
             let what =
                 switch change.kind {
-                case .written: Text.count(Int(change.rows ?? 0), "row") + " written"
+                case .written: Text.count(Int(change.rows ?? 0), "row") + (status.exact ? " differ" : " written")
                 case .rewritten: "rewritten (truncated, or a command that rewrites a table)" + rows
                 case .added: "new table"
                 case .dropped: "dropped"

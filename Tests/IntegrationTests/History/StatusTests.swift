@@ -50,6 +50,29 @@ extension Integration {
             }
         }
 
+        /// `--exact` compares rows: a row inserted and deleted again is no change, whatever the
+        /// statistics counted; an update is one.
+        @Test func exactComparesTheRows() async throws {
+            try await withSandbox { sandbox in
+                let (database, workspace) = try await sandbox.tracked("exact", rows: [1, 2])
+                let repository = try workspace.repository()
+                _ = try repository.commit(message: "one")
+                try sandbox.connect(database).query("INSERT INTO t VALUES (3)")
+                try sandbox.connect(database).query("DELETE FROM t WHERE x = 3")
+                let counted = try await sandbox.statusWhen(repository) { $0.verdict == .changed }
+                #expect(counted.verdict == .changed)
+                #expect(try repository.exactStatus() == WorkingStatus(database: database, parent: 1, verdict: .unchanged, exact: true))
+
+                try sandbox.connect(database).query("UPDATE t SET x = 20 WHERE x = 2")
+                let exact = try await sandbox.odb(["status", "--exact"])
+                try expectSuccess(exact)
+                #expect(exact.output.hasPrefix("\(database): changed since revision 1\n"), "\(exact.output)")
+                // A keyless table: the old row removed, the new one added.
+                #expect(exact.output.contains("public.t: 2 rows differ"))
+                try sandbox.expectAllFrozen()
+            }
+        }
+
         @Test func aDatabaseReplacedOutsideOdbIsUnknown() async throws {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("replaced", rows: [1])
