@@ -29,7 +29,7 @@ extension Text {
             let added = tables.map(\.added).reduce(0, +)
             let removed = tables.map(\.removed).reduce(0, +)
             let changed = tables.map(\.changed).reduce(0, +)
-            summary.append("\(count(tables.count, "table")) changed: \(added) rows added, \(removed) removed, \(changed) changed")
+            summary.append("\(count(tables.count, "table")) changed: \(count(added, "row")) added, \(removed) removed, \(changed) changed")
         }
         if let schema = report.schema, !schema.isEmpty { summary.append(schemaCounts(schema)) }
         for (label, names) in [("only in the old state", report.tablesOnlyOld), ("only in the new state", report.tablesOnlyNew)]
@@ -68,7 +68,7 @@ extension Text {
             let number = changes.filter { $0.change == kind }.count
             return number == 0 ? nil : "\(number) \(kind.rawValue)"
         }
-        return "\(count(changes.count, "schema object")) differ (\(parts.joined(separator: ", ")))"
+        return "\(count(changes.count, "schema object")) \(changes.count == 1 ? "differs" : "differ") (\(parts.joined(separator: ", ")))"
     }
 
     static func schemaChange(_ change: SchemaChange) -> [String] {
