@@ -26,7 +26,8 @@ public final class ControlDatabase {
             connection = try Connection(conninfo: conninfo, database: name)
         } catch let error as PostgresError {
             // A server that never answered: asking it again (below) would only wait as long again.
-            if ContinuousClock.now - started >= .seconds(Connection.connectTimeoutSeconds) {
+            // (libpq counts its deadline in whole seconds: it may give up up to one early.)
+            if ContinuousClock.now - started >= .seconds(Connection.connectTimeoutSeconds - 1) {
                 throw OdbError.cannotConnect(
                     server: server.display,
                     reason:
