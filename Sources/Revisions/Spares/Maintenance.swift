@@ -35,9 +35,19 @@ extension Repository {
                 throw error
             }
             control.unlock(.maintenance, on: database)
+            if report.skipped == Self.preempted {
+                // The command that cancelled the copy holds the database's lock while it works:
+                // once it is done, build again (unless the worker it started is at it by then).
+                try control.lock(on: database, timeout: options.lockTimeout) { _ in }
+                control.unlock(.database, on: database)
+                report.skipped = nil
+                continue
+            }
             if try report.skipped != nil || !maintenanceDue() { return report }
         }
     }
+
+    static let preempted = "preempted by a command"
 
     private func maintenancePass(_ report: inout MaintenanceReport) throws {
         report.dropped += try dropDiscarded()
@@ -53,7 +63,7 @@ extension Repository {
             } catch OdbError.copyFailed(_, _, let error) where error.isPreemption {
                 // A command preempted this copy; it starts a worker again once it is done.
                 try? dropSpare(number: next.number, name: next.name)
-                report.skipped = "preempted by a command"
+                report.skipped = Self.preempted
                 return
             } catch {
                 if case OdbError.interrupted = OdbError.from(error) { throw error }
