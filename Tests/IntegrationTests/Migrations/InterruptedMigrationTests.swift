@@ -50,7 +50,7 @@ extension Integration {
             try await withSandbox { sandbox in
                 let database = try await tracked(sandbox)
                 try sandbox.writePatches([
-                    "patch-1-0-0-std.sql": "SELECT pg_sleep(4);\nCREATE TABLE a ();",
+                    "patch-1-0-0-std.sql": "SELECT pg_sleep(8);\nCREATE TABLE a ();",
                     "patch-1-0-1-concurrent.sql": "CREATE INDEX CONCURRENTLY t_x ON t (x);\nVACUUM t;",
                 ])
                 let migration = Task { try await sandbox.odb(["migrate"]) }
@@ -59,7 +59,7 @@ extension Integration {
                 // an open transaction that wrote to t, so that CREATE INDEX CONCURRENTLY makes its
                 // (invalid) index, then waits for it.
                 let watcher = try sandbox.connect()
-                try await sandbox.waitUntil {
+                try sandbox.waitUntilWithoutSuspending {
                     try !watcher.query(
                         "SELECT 1 FROM pg_stat_activity WHERE datname = \(database) AND query LIKE 'SELECT pg_sleep%'"
                     ).isEmpty

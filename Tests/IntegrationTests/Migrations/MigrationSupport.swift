@@ -56,6 +56,17 @@ extension Sandbox {
         throw OdbError.busy(database: "odb migrate", holder: nil)
     }
 
+    /// `waitUntil` for a moment that passes (a window of a few seconds): polled without
+    /// suspending, so that a cooperative pool busy with other tests' blocking calls cannot make the
+    /// poll sleep through it.
+    func waitUntilWithoutSuspending(deadline: Duration = .seconds(120), _ condition: () throws -> Bool) throws {
+        let end = ContinuousClock.now + deadline
+        while try !condition() {
+            guard ContinuousClock.now < end else { throw OdbError.busy(database: "a condition", holder: nil) }
+            usleep(10_000)  // the poll's interval, under the deadline above
+        }
+    }
+
     /// Waits until `condition` holds, polling under a deadline.
     func waitUntil(deadline: Duration = .seconds(120), _ condition: () throws -> Bool) async throws {
         let end = ContinuousClock.now + deadline
