@@ -27,6 +27,12 @@ import Testing
 
         go.finish()
         try await writer.value
+        // A process another test forks at that moment holds the descriptor until it execs
+        // (O_CLOEXEC): the lock goes with it, within a deadline.
+        let end = ContinuousClock.now + .seconds(30)
+        while await store.isBeingWritten(key), ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(10))  // the poll's interval, under the deadline above
+        }
         #expect(await !store.isBeingWritten(key))
         #expect(try await DumpCatalog(store: store).clean() == [key])
     }
