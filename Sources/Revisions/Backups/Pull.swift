@@ -43,10 +43,7 @@ extension Repository {
                     programs: programs)
                 try reached(.pullLoaded)
                 // A revert to it gives the working database's owner, grants and settings, as a restore keeps them.
-                guard var properties = try working ?? DatabaseProperties.read(temporary, on: connection) else {
-                    throw OdbError.databaseMissing(database: temporary)
-                }
-                properties.allowConnections = working?.allowConnections ?? true
+                let properties = try restoredProperties(working: working, loaded: temporary)
                 let size = try connection.databaseSize(temporary)
                 let message =
                     "pulled from \(manifest.instance)"

@@ -112,11 +112,8 @@ extension Repository {
                 try reached(.restoreCopied)
                 let keptSize = try connection.databaseSize(database)
                 // The working database keeps its owner, grants and settings (given to the temporary
-                // database in the swap's transaction); with none, the restored one's own, open.
-                guard var properties = try working ?? DatabaseProperties.read(temporary, on: connection) else {
-                    throw OdbError.databaseMissing(database: temporary)
-                }
-                properties.allowConnections = working?.allowConnections ?? true
+                // database in the swap's transaction).
+                let properties = try restoredProperties(working: working, loaded: temporary)
                 let ended = try swap(in: temporary, entry: entry, replaced: .keep, restoring: properties) {
                     if let kept {
                         try records.insert(
@@ -147,6 +144,16 @@ extension Repository {
         let restored = entry.number + (entry.replaced == nil ? 0 : 1)
         if try !records.exists(restored) { try drop(Names.revisionDatabase(database, number: restored)) }
         try rollBack(entry)
+    }
+
+    /// What a loaded state is to have once it is the working database: the working database's
+    /// owner, grants and settings; with no working database, the loaded one's own, open.
+    func restoredProperties(working: DatabaseProperties?, loaded: String) throws -> DatabaseProperties {
+        guard var properties = try working ?? DatabaseProperties.read(loaded, on: connection) else {
+            throw OdbError.databaseMissing(database: loaded)
+        }
+        properties.allowConnections = working?.allowConnections ?? true
+        return properties
     }
 
     /// An empty database for pg_restore to fill, with the working database's encoding and locale.

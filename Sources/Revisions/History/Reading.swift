@@ -35,19 +35,15 @@ extension Repository {
 
     /// A read-only session on the frozen database `name`, which is frozen again before this returns.
     func openFrozen(_ name: String) throws -> Connection {
-        try control.lock(.reading, on: name, timeout: options.lockTimeout, events: events)
-        defer { control.unlock(.reading, on: name) }
-        let unfrozen = UnfrozenList(connection: connection)
-        try unfrozen.add(name)
+        try unfreeze(name)
         do {
-            try control.unfence(name, allowConnections: true)
             try reached(.readOpened)
         } catch {
-            try? refreeze(name)
+            try? freezeAgain(name)
             throw error
         }
         let session = Result { try readOnlySession(on: name) }
-        try refreeze(name)
+        try freezeAgain(name)
         return try session.get()
     }
 

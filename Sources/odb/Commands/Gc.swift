@@ -53,18 +53,9 @@ extension ODB {
                     try output.emit(.gc(plan, dropped: nil))
                     return
                 }
-                if !yes {
-                    guard isatty(STDIN_FILENO) == 1 else {
-                        throw OdbError.confirmationRequired(
-                            "dropping \(plan.revisions.count + plan.hidden.count) revision databases")
-                    }
-                    print(Text.gcQuestion(plan))
-                    print("Confirm? [y/N] ", terminator: "")
-                    guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-                        ProgressLine.standardError.print("Nothing dropped")
-                        throw ExitCode(1)
-                    }
-                }
+                try confirmDropping(
+                    "dropping \(plan.revisions.count + plan.hidden.count) revision databases", question: Text.gcQuestion(plan),
+                    declined: "Nothing dropped", yes: yes)
                 let dropped = try repository.gc(plan, rule: rule, retention: retention)
                 try output.emit(.gc(plan, dropped: dropped))
             }

@@ -44,18 +44,9 @@ extension ODB {
                     try output.emit(.nothingToPurge(plan))
                     return
                 }
-                if !yes {
-                    guard isatty(STDIN_FILENO) == 1 else {
-                        throw OdbError.confirmationRequired("dropping \(plan.revisions.count) revision databases")
-                    }
-                    print(Text.purgeQuestion(plan))
-                    print("Confirm? [y/N] ", terminator: "")
-                    guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-                        // Declined: nothing was done, and a script must not take that for done.
-                        ProgressLine.standardError.print("Nothing purged")
-                        throw ExitCode(1)
-                    }
-                }
+                try confirmDropping(
+                    "dropping \(plan.revisions.count) revision databases", question: Text.purgeQuestion(plan),
+                    declined: "Nothing purged", yes: yes)
                 let dropped = try repository.purge(plan)
                 try output.emit(.purged(dropped, plan: plan))
             }
