@@ -46,6 +46,7 @@ import Testing
             #expect(cluster.status() == .stopped(port: port))
         } catch {
             _ = try? await cluster.stop(programs: programs)
+            Issue.record("the server's log:\n\(cluster.logTail(lines: 40))")
             throw error
         }
         _ = try? await cluster.stop(programs: programs)

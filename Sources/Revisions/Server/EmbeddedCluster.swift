@@ -143,13 +143,14 @@ public struct EmbeddedCluster: Sendable {
     /// odb at a time creates or starts it (a file lock: the others wait and then find it running),
     /// and none while an administrator's `pg_ctl` starts, stops or restarts it. With TCP asked
     /// for, connections over TCP need the password of `passwordFile`; a cluster already running
-    /// without TCP is refused rather than reported as started.
+    /// without TCP is refused rather than reported as started. Each wait has `startTimeout` of its
+    /// own, counted from when it begins: a slow initdb, or another odb's start, never leaves the
+    /// server itself less time to answer.
     @discardableResult
     public func start(programs: PostgresPrograms) async throws -> StartOutcome {
-        let deadline = ContinuousClock.now + settings.startTimeout
-        return try await withStartLock(until: deadline) {
+        try await withStartLock(until: ContinuousClock.now + settings.startTimeout) {
             try await initialize(programs: programs)
-            try await waitForAdministrator(until: deadline)
+            try await waitForAdministrator(until: ContinuousClock.now + settings.startTimeout)
             if case .running(_, let port) = status() {
                 if settings.tcp {
                     guard listensOnTCP() else { throw OdbError.clusterRunningWithoutTCP(port: port) }
@@ -158,14 +159,18 @@ public struct EmbeddedCluster: Sendable {
                 return .alreadyRunning(port: port)
             }
             try await checkVersion(programs: programs)
-            let outcome = try await launch(programs: programs, deadline: deadline)
+            let outcome = try await launch(programs: programs)
             if settings.tcp, case .started(let port) = outcome { try setUpPassword(port: port) }
             return outcome
         }
     }
 
-    /// Runs `pg_ctl start`, trying other ports when the configured one is taken.
-    private func launch(programs: PostgresPrograms, deadline: ContinuousClock.Instant) async throws -> StartOutcome {
+    /// Runs `pg_ctl start`, trying other ports when the configured one is taken. Every try waits up
+    /// to `startTimeout` for the server; tries go on, for a killed postmaster's leftovers, only
+    /// within that time from the first.
+    private func launch(programs: PostgresPrograms) async throws -> StartOutcome {
+        let deadline = ContinuousClock.now + settings.startTimeout
+        let seconds = String(max(1, settings.startTimeout.components.seconds))
         let user = try serverUser()
         try requirePasswordsOverTCP(in: dataDirectory)
         try makeDirectory(socketDirectory, mode: 0o700, owner: user)
@@ -180,10 +185,9 @@ public struct EmbeddedCluster: Sendable {
         while true {
             try writeConfig(port: port, into: dataDirectory)
             let logStart = fileSize(logFile)
-            let seconds = max(1, Int((deadline - ContinuousClock.now).components.seconds))
             let result = try await Program(
                 try programs.path(of: "pg_ctl"),
-                ["start", "-w", "-s", "-t", String(seconds), "-D", dataDirectory, "-l", logFile],
+                ["start", "-w", "-s", "-t", seconds, "-D", dataDirectory, "-l", logFile],
                 workingDirectory: dataDirectory, user: user
             ).result()
             if result.succeeded, Connection.ping(conninfo: conninfo(port: port)) {
