@@ -81,8 +81,10 @@ public enum OdbError: Error, Equatable, Sendable {
     /// Logical replication lives in the working database: a swap would leave its subscriptions
     /// following the replaced database, and dropping that would drop its slots.
     case replicationInUse(database: String, subscriptions: [String], slots: [String])
-    /// `needed` and `free` in bytes; `path` is the server's data directory, when odb can see it.
-    case notEnoughSpace(copying: String, needed: Int64, free: Int64, path: String?)
+    /// `needed` and `free` in bytes; `path` is the server's data directory, when odb can see it;
+    /// `odbHolds`, what the databases odb made on that server (revisions, spares, hidden and
+    /// replaced states) take, when it could be measured: what purging them could give back.
+    case notEnoughSpace(copying: String, needed: Int64, free: Int64, path: String?, odbHolds: Int64?)
     case copyFailed(source: String, target: String, error: PostgresError)
 
     // Migrations

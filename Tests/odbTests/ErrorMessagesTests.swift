@@ -17,8 +17,16 @@ import Testing
                 "app (pid 5) and 2 more); close them, or drop --no-terminate"
             ),
             (
-                .notEnoughSpace(copying: "demo", needed: 3 << 30, free: 0, path: nil),
+                .notEnoughSpace(copying: "demo", needed: 3 << 30, free: 0, path: nil, odbHolds: nil),
                 "needs about 3.0 GB and the server has none free"
+            ),
+            (
+                .notEnoughSpace(copying: "demo", needed: 3 << 30, free: 1 << 30, path: "/srv", odbHolds: 0),
+                "odb holds no revisions on that disk, so purging would not help"
+            ),
+            (
+                .notEnoughSpace(copying: "demo", needed: 3 << 30, free: 1 << 30, path: "/srv", odbHolds: 2 << 30),
+                "take 2.0 GB ('odb du' lists them; 'odb purge' or 'odb gc' removes them)"
             ),
             (
                 .busy(database: "demo", holder: Session(pid: 9, user: "bob", application: "odb")),

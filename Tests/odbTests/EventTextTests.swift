@@ -24,8 +24,8 @@ import Testing
             (.waitingForSpare(number: 2), "waiting for the spare of revision 2 being built…"),
             (
                 .skippedSpare(
-                    number: 3, reason: .notEnoughSpace(copying: "demo*3", needed: 3 << 30, free: 1 << 30, path: "/srv/pg")),
-                "no spare for revision 3: not enough disk space to copy 'demo*3': it needs about 3.0 GB and /srv/pg has 1.0 GB free; purge old revisions ('odb purge') or free some space"
+                    number: 3, reason: .notEnoughSpace(copying: "demo*3", needed: 3 << 30, free: 1 << 30, path: "/srv/pg", odbHolds: nil)),
+                "no spare for revision 3: not enough disk space to copy 'demo*3': it needs about 3.0 GB and /srv/pg has 1.0 GB free; purge old revisions ('odb purge', 'odb gc'; 'odb du' shows what they take) or free some space"
             ),
             (
                 .rolesMissing(database: "demo", roles: ["app", "report"]),

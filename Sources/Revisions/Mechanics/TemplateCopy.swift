@@ -43,7 +43,8 @@ extension Repository {
         let storage = control.storage()
         let needed = try spaceNeeded(copying: size, strategy: strategy, reserve: reserve, into: target, on: storage)
         if let free = storage.freeBytes(), free < needed {
-            throw OdbError.notEnoughSpace(copying: source, needed: needed, free: free, path: storage.dataDirectory)
+            throw OdbError.notEnoughSpace(
+                copying: source, needed: needed, free: free, path: storage.dataDirectory, odbHolds: connection.odbMadeSize())
         }
         let before = storage.databaseFolders()
         let start = ContinuousClock.now
@@ -90,7 +91,8 @@ extension Repository {
             case .objectInUse?:
                 throw OdbError.revisionInUse(database: source, detail: error.detail ?? error.message)
             case .diskFull?:
-                throw OdbError.notEnoughSpace(copying: source, needed: needed, free: 0, path: storage.dataDirectory)
+                throw OdbError.notEnoughSpace(
+                    copying: source, needed: needed, free: 0, path: storage.dataDirectory, odbHolds: connection.odbMadeSize())
             default:
                 throw OdbError(error) ?? OdbError.copyFailed(source: source, target: target, error: error)
             }

@@ -26,6 +26,18 @@ extension Connection {
         try query("SELECT pg_database_size(\(name)) AS size").first?.int64("size") ?? 0
     }
 
+    /// What the databases odb made on this server take (revisions, spares, a revert's replacement,
+    /// replaced and hidden states: the names `Names.isOdbMade` knows), or nil when it cannot be
+    /// measured, for instance while one of them is being dropped.
+    func odbMadeSize() -> Int64? {
+        try? query(
+            #"""
+            SELECT coalesce(sum(pg_database_size(oid)), 0)::bigint AS size FROM pg_database
+            WHERE datname ~ '\*([0-9]+(-spare)?|odb-new|odb-old-[0-9]+)$'
+            """#
+        ).first?.int64("size")
+    }
+
     /// The logical replication tied to a database: subscriptions that live in it, and slots that
     /// decode it. A rename swap would leave both on the replaced database.
     func replication(of database: String) throws -> (subscriptions: [String], slots: [String]) {

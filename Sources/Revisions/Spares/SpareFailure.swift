@@ -24,7 +24,7 @@ public struct SpareFailure: Codable, Sendable, Equatable {
     init(number: Int, error: any Error) {
         self.number = number
         switch error {
-        case OdbError.notEnoughSpace(_, let needed, let free, _):
+        case OdbError.notEnoughSpace(_, let needed, let free, _, _):
             (problem, detail) = (.diskSpace, "needs \(needed) bytes, \(free) free")
         case OdbError.revisionInUse(_, let detail):
             (problem, self.detail) = (.revisionInUse, detail)

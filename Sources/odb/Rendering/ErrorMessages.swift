@@ -116,8 +116,9 @@ extension OdbError {
             "'\(database)' takes part in logical replication (\((subscriptions.map { "subscription \($0)" } + slots.map { "slot \($0)" }).joined(separator: ", "))): replacing it would leave them on the old database; drop them first (ALTER SUBSCRIPTION … DISABLE, SET (slot_name = NONE), DROP SUBSCRIPTION; pg_drop_replication_slot), then revert, then set them up again"
         case .protected(let database):
             "'\(database)' is protected; run 'odb protect --off' first if you really mean it"
-        case .notEnoughSpace(let source, let needed, let free, let path):
-            "not enough disk space to copy '\(source)': it needs about \(Text.bytes(needed)) and \(path ?? "the server") has \(free > 0 ? Text.bytes(free) : "none") free; purge old revisions ('odb purge') or free some space"
+        case .notEnoughSpace(let source, let needed, let free, let path, let odbHolds):
+            "not enough disk space to copy '\(source)': it needs about \(Text.bytes(needed)) and \(path ?? "the server") has \(free > 0 ? Text.bytes(free) : "none") free; "
+                + spaceAdvice(odbHolds)
         case .preparedTransactions(let database, let gids):
             "'\(database)' has \(Text.count(gids.count, "prepared transaction")) (\(gids.map { "'\($0)'" }.joined(separator: ", "))): a transaction of two-phase commit that holds the database open, which ending sessions cannot end; finish it with COMMIT PREPARED '\(gids[0])' or ROLLBACK PREPARED '\(gids[0])' (see pg_prepared_xacts), then run the command again"
         case .copyFailed(let source, let target, let error):
@@ -261,5 +262,18 @@ extension Text {
     static func unknownCommand(_ name: String, closest: String?) -> String {
         "odb: '\(oneLine(name))' is not an odb command" + (closest.map { "; did you mean 'odb \($0)'?" } ?? "")
             + " (see 'odb help')"
+    }
+}
+
+/// What to do when a copy would not fit: purge only when odb's own databases hold something.
+func spaceAdvice(_ odbHolds: Int64?) -> String {
+    switch odbHolds {
+    case 0?:
+        "odb holds no revisions on that disk, so purging would not help: free some space on the server's disk"
+    case let held?:
+        "odb's revisions, spares and hidden states there take \(Text.bytes(held)) ('odb du' lists them; "
+            + "'odb purge' or 'odb gc' removes them), or free some space"
+    case nil:
+        "purge old revisions ('odb purge', 'odb gc'; 'odb du' shows what they take) or free some space"
     }
 }
