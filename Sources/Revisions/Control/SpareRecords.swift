@@ -64,12 +64,17 @@ struct SpareRecords {
 
     /// Moves spares left half-built by a worker that is gone (nobody holds the maintenance lock)
     /// to the discarded list. One statement when there are none, so every command can afford it.
-    func discardAbandoned() throws {
-        try discard(
-            where: """
-                NOT s.ready AND NOT EXISTS (
-                    SELECT 1 FROM pg_locks l WHERE \(ControlDatabase.held(.maintenance, on: database)))
-                """)
+    func discardAbandoned() throws { try discard(where: Self.abandoned(of: database)) }
+
+    /// Whether a worker that is gone left a spare half-built.
+    func anyAbandoned() throws -> Bool {
+        try !connection.query("SELECT 1 FROM odb.spares s WHERE s.database = \(database) AND \(Self.abandoned(of: database))")
+            .isEmpty
+    }
+
+    /// A spare still being built while no worker holds the database's maintenance lock.
+    private static func abandoned(of database: String) -> SQL {
+        "NOT s.ready AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE \(ControlDatabase.held(.maintenance, on: database)))"
     }
 
     private func discard(where condition: SQL) throws {

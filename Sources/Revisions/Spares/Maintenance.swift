@@ -10,6 +10,10 @@ public struct MaintenanceReport: Codable, Sendable, Equatable {
 /// The background work after commits and reverts: dropping what was replaced, and building and
 /// dropping spares to match the policy.
 extension Repository {
+    /// Whether a background worker was killed while it built a spare: then nothing would build it
+    /// again until the next change, so any command that finds this starts a worker.
+    public func spareBuildAbandoned() throws -> Bool { try spareRecords.anyAbandoned() }
+
     /// Whether a maintenance pass has anything to do.
     func maintenanceDue() throws -> Bool {
         if try !discarded.names().isEmpty { return true }

@@ -42,7 +42,8 @@ struct ServerOptions: ParsableArguments {
 
     /// The tracked database `database` (nil: the project's current one), its events reported
     /// through `output` (none without), after repairing what an interrupted odb left on it (which
-    /// never waits). Only `odb init` makes an embedded cluster: a command on a tracked database
+    /// never waits), and with a background worker started again when a killed one left a spare
+    /// half-built. Only `odb init` makes an embedded cluster: a command on a tracked database
     /// where there is none says that nothing is tracked here.
     func repository(
         _ database: String?, options: Repository.Options = .init(), reporting output: OutputOptions? = nil,
@@ -52,7 +53,9 @@ struct ServerOptions: ParsableArguments {
         var events: @Sendable (Event) -> Void = { _ in }
         if let output { events = { event in output.report(event) } }
         let repository = try workspace.repository(database, options: options, events: events)
+        let rebuild = backgroundWork && (try? repository.spareBuildAbandoned()) == true
         try repository.recoverAbandoned()
+        if rebuild { try? workspace.startMaintenance(of: repository.database) }
         return (workspace, repository)
     }
 }
