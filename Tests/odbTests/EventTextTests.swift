@@ -9,8 +9,9 @@ import Testing
         let sessions = [Session(pid: 10, user: "bob", application: "psql"), Session(pid: 11, user: "carol", application: "")]
         let lines: [(Event, String)] = [
             (
-                .waitingForLock(database: "demo", holder: Session(pid: 77, user: "alice", application: "odb")),
-                "waiting for another odb (alice, backend pid 77) working on 'demo'…"
+                .waitingForLock(
+                    database: "demo", holder: Session(pid: 77, user: "alice", application: "odb"), timeout: .seconds(90)),
+                "waiting for another odb (alice, backend pid 77) working on 'demo', for up to 90 s…"
             ),
             (
                 .endedSessions(database: "demo", sessions: sessions),
@@ -21,10 +22,14 @@ import Testing
                 .recovered(database: "demo", Recovered(operation: "revert", number: 2, outcome: .rolledBack)),
                 "an interrupted revert of revision 2 on 'demo' was rolled back by this odb before it began"
             ),
-            (.waitingForSpare(number: 2), "waiting for the spare of revision 2 being built…"),
+            (
+                .waitingForSpare(number: 2, size: nil, running: nil, timeout: .seconds(30)),
+                "waiting for the spare of revision 2 being built, for up to 30 s: the rest of a copy is never slower than a new one…"
+            ),
             (
                 .skippedSpare(
-                    number: 3, reason: .notEnoughSpace(copying: "demo*3", needed: 3 << 30, free: 1 << 30, path: "/srv/pg", odbHolds: nil)),
+                    number: 3,
+                    reason: .notEnoughSpace(copying: "demo*3", needed: 3 << 30, free: 1 << 30, path: "/srv/pg", odbHolds: nil)),
                 "no spare for revision 3: not enough disk space to copy 'demo*3': it needs about 3.0 GB and /srv/pg has 1.0 GB free; purge old revisions ('odb purge', 'odb gc'; 'odb du' shows what they take) or free some space"
             ),
             (

@@ -60,9 +60,18 @@ import Testing
     @Test func waitingForTheWorkerSaysSo() {
         let worker = Session(pid: 42, user: "postgres", application: Workspace.workerApplicationName)
         #expect(
-            Text.event(.waitingForLock(database: "demo", holder: worker), verbose: false)
-                == "waiting for odb's background worker (backend pid 42), which is tidying 'demo' after the last change…")
-        #expect(Text.event(.waitingForSpare(number: 2), verbose: false) == "waiting for the spare of revision 2 being built…")
+            Text.event(.waitingForLock(database: "demo", holder: worker, timeout: .seconds(60)), verbose: false)
+                == "waiting for odb's background worker (backend pid 42), which is tidying 'demo' after the last change, for up to 60 s…"
+        )
+        #expect(
+            Text.event(.waitingForSpare(number: 2, size: nil, running: nil, timeout: .seconds(600)), verbose: false)
+                == "waiting for the spare of revision 2 being built, for up to 10 min: the rest of a copy is never slower than a new one…"
+        )
+        #expect(
+            Text.event(
+                .waitingForSpare(number: 2, size: 3 << 29, running: .milliseconds(3_400), timeout: .seconds(600)), verbose: false)
+                == "waiting for the spare of revision 2 being built (1.5 GB, copying for 3 s), for up to 10 min: "
+                + "the rest of a copy is never slower than a new one…")
     }
 
     @Test func newMessagesSayWhatToDo() {

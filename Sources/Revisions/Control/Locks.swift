@@ -32,7 +32,7 @@ extension ControlDatabase {
     func lock(_ lockClass: LockClass, on key: String, timeout: Duration, events: (Event) -> Void) throws {
         if try tryLock(lockClass, on: key) { return }
         let holder = try lockHolder(lockClass, on: key)
-        events(.waitingForLock(database: key, holder: holder))
+        events(.waitingForLock(database: key, holder: holder, timeout: timeout))
         let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         do {
             // lock_timeout for this one statement only: a transaction's SET LOCAL ends with it.

@@ -39,6 +39,20 @@ struct SpareRecords {
         ).first.map { (try $0.bool("ready"), try $0.bool("building")) }
     }
 
+    /// The build of revision `number`'s spare as the server shows it: the revision's size, and how
+    /// long the worker's copy has run (nil when its session is not copying, or cannot be seen).
+    func buildUnderWay(of number: Int) throws -> (size: Int64?, running: Duration?) {
+        let row = try connection.query(
+            """
+            SELECT (SELECT pg_database_size(oid) FROM pg_database WHERE datname = \(Names.revisionDatabase(database, number: number))) AS size,
+                   (SELECT (extract(epoch FROM clock_timestamp() - a.query_start) * 1000)::bigint FROM pg_stat_activity a
+                    JOIN pg_locks l ON l.pid = a.pid AND \(ControlDatabase.held(.maintenance, on: database))
+                    WHERE a.query ILIKE 'CREATE DATABASE%' LIMIT 1) AS running_ms
+            """
+        ).first
+        return (try row?.optionalInt64("size"), try row?.optionalInt64("running_ms").map { .milliseconds($0) })
+    }
+
     /// Records that a build of revision `number`'s spare into `name` starts.
     func claim(_ number: Int, as name: String) throws {
         try connection.query("INSERT INTO odb.spares (database, number, dbname) VALUES (\(database), \(number), \(name))")

@@ -37,7 +37,8 @@ extension Repository {
             if build.ready { return try spareRecords.ready(number) }
             guard build.building, ContinuousClock.now < end else { return nil }
             if !announced {
-                events(.waitingForSpare(number: number))
+                let (size, running) = (try? spareRecords.buildUnderWay(of: number)) ?? (nil, nil)
+                events(.waitingForSpare(number: number, size: size, running: running, timeout: deadline))
                 announced = true
             }
             try Interruption.shared.checkpoint()

@@ -106,7 +106,8 @@ public struct PurgePlan: Codable, Sendable, Equatable {
 
 /// Something odb did or waited for along the way, for the command line to show.
 public enum Event: Sendable, Equatable {
-    case waitingForLock(database: String, holder: Session?)
+    /// Another session holds odb's lock on the database; odb waits for it up to `timeout`.
+    case waitingForLock(database: String, holder: Session?, timeout: Duration)
     case endedSessions(database: String, sessions: [Session])
     case recovered(database: String, Recovered)
     case droppedRevision(number: Int, database: String)
@@ -115,7 +116,9 @@ public enum Event: Sendable, Equatable {
     case copying(CopyProgress)
     case copied(CopyReport)
     case usedSpare(number: Int, database: String)
-    case waitingForSpare(number: Int)
+    /// A worker is building the spare of revision `number` (of `size` bytes, its copy running
+    /// for `running` when the server says); odb waits for the rest of it up to `timeout`.
+    case waitingForSpare(number: Int, size: Int64?, running: Duration?, timeout: Duration)
     case builtSpare(number: Int, database: String)
     case droppedSpare(number: Int, database: String)
     case droppedDiscarded(database: String)

@@ -6,10 +6,12 @@ extension Text {
     /// draws, and for the details only `verbose` (`-v`) shows.
     static func event(_ event: Event, verbose: Bool) -> String? {
         switch event {
-        case .waitingForLock(let database, let holder?) where holder.application == Workspace.workerApplicationName:
-            "waiting for odb's background worker (backend pid \(holder.pid)), which is tidying '\(database)' after the last change…"
-        case .waitingForLock(let database, let holder):
-            "waiting for another odb (\(holder.map(describeHolder) ?? "another session")) working on '\(database)'…"
+        case .waitingForLock(let database, let holder?, let timeout) where holder.application == Workspace.workerApplicationName:
+            "waiting for odb's background worker (backend pid \(holder.pid)), which is tidying '\(database)' after the last change, "
+                + "for up to \(duration(timeout))…"
+        case .waitingForLock(let database, let holder, let timeout):
+            "waiting for another odb (\(holder.map(describeHolder) ?? "another session")) working on '\(database)', "
+                + "for up to \(duration(timeout))…"
         case .endedSessions(let database, let sessions):
             "ended \(count(sessions.count, "connection")) to '\(database)': "
                 + sessions.map(\.description).joined(separator: ", ")
@@ -18,7 +20,8 @@ extension Text {
         case .migrationInterrupted(let database, let patch, let guardRevision):
             "an odb was stopped while migrating '\(database)', running \(patch); 'odb migrate' resumes after the patches "
                 + "it committed" + (guardRevision.map { ", 'odb revert \($0)' goes back to before the migration" } ?? "")
-        case .waitingForSpare(let number): "waiting for the spare of revision \(number) being built…"
+        case .waitingForSpare(let number, let size, let running, let timeout):
+            waitingForSpare(number, size: size, running: running, timeout: timeout)
         case .preemptedWorker(let database):
             verbose ? "stopped the background worker's copy for '\(database)'; it starts again after this command" : nil
         case .keptHiddenState(let number):
@@ -57,6 +60,23 @@ extension Text {
         case .cloneUnavailable(let reason): "cannot clone, copying instead: \(reason)"
         default: nil
         }
+    }
+
+    /// A revert waiting for the build of its target's spare: what it waits for, and how long at most.
+    static func waitingForSpare(_ number: Int, size: Int64?, running: Duration?, timeout: Duration) -> String {
+        let details = [size.map(bytes), running.map { "copying for \(duration($0))" }].compactMap { $0 }
+        return "waiting for the spare of revision \(number) being built"
+            + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))")
+            + ", for up to \(duration(timeout)): the rest of a copy is never slower than a new one…"
+    }
+
+    /// A duration as a person says it: "250 ms", "3 s", "10 min".
+    static func duration(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if milliseconds < 1000 { return "\(milliseconds) ms" }
+        let seconds = milliseconds / 1000
+        if seconds < 120 || seconds % 60 != 0 { return "\(seconds) s" }
+        return "\(seconds / 60) min"
     }
 
     /// A copy under way, for `ProgressLine`: bytes written of the total when odb can read the

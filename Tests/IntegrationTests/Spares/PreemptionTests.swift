@@ -45,5 +45,55 @@ extension Integration {
                 try sandbox.expectConsistent(database, states: [[1]])
             }
         }
+
+        /// A revert to the very revision whose spare the worker is building waits for the rest of
+        /// that build, rather than cancelling it or copying again, and says what it waits for and
+        /// for how long at most.
+        @Test func aRevertWaitsForTheSpareOfItsOwnTarget() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("awaited", rows: [1])
+                try await expectSuccess(sandbox.odb(["init", database]))
+                try await expectSuccess(sandbox.odb(["commit", "-m", "one"]))
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                // The worker's copy of revision 1 held still, as in aCommitPreemptsASpareBuild.
+                let revision = Names.revisionDatabase(database, number: 1)
+                let holder = try sandbox.connect()
+                try holder.query("BEGIN")
+                try holder.query("ALTER DATABASE \(identifier: revision) RENAME TO \(identifier: revision + "x")")
+                let spare = Names.spareDatabase(database, number: 1)
+                let worker = Task { try await sandbox.odb(["maintain"]) }
+                try await sandbox.waitUntil {
+                    try !holder.sibling().query(
+                        """
+                        SELECT 1 FROM pg_stat_activity
+                        WHERE query ILIKE 'CREATE DATABASE%' AND strpos(query, \(spare)) > 0 AND wait_event_type = 'Lock'
+                        """
+                    ).isEmpty
+                }
+                let revert = Task { try await sandbox.odb(["revert", "-v", "1"]) }
+                // The revert has looked at the build and found it under way: its session's last
+                // query is the one `awaitSpare` polls with.
+                let control = try sandbox.connect(sandbox.control)
+                try await sandbox.waitUntil {
+                    try !control.query(
+                        """
+                        SELECT 1 FROM pg_stat_activity
+                        WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%AS building%'
+                        """
+                    ).isEmpty
+                }
+                try holder.query("ROLLBACK")
+
+                let reverted = try await revert.value
+                try expectSuccess(reverted)
+                #expect(
+                    reverted.errorOutput.contains("waiting for the spare of revision 1 being built ("), "\(reverted.errorOutput)")
+                #expect(reverted.errorOutput.contains(", for up to 10 min"), "\(reverted.errorOutput)")
+                #expect(reverted.errorOutput.contains("swapped in the spare of revision 1"), "\(reverted.errorOutput)")
+                #expect(!reverted.errorOutput.contains("stopped the background worker's copy"))
+                try expectSuccess(try await worker.value)
+                #expect(try sandbox.rows(database) == [1])
+            }
+        }
     }
 }
