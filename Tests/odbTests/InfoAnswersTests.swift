@@ -59,6 +59,20 @@ import Testing
         #expect(Answer.info(two).text.contains("spares   : revisions 2, 4 (1.0 MB)"))
     }
 
+    /// Where copies clone, revisions share blocks with the database they came from: their sizes
+    /// are not what the disk holds, and `info` says so rather than add them up as if it were.
+    @Test func clonedRevisionsShareBlocks() {
+        var info = Info(
+            database: "demo", server: "s", revision: 3, parent: 2, tip: 2, parentTags: [], size: 1 << 30, revisions: 2,
+            revisionsSize: 2 << 30)
+        info.copies = CopyMethod(clone: true, reason: "PostgreSQL 18, file system shares blocks")
+        #expect(
+            Answer.info(info).text.contains(
+                "size     : 1.0 GB, 2 revision databases 2.0 GB (clones: they share blocks, so the disk holds less)"))
+        info.copies = CopyMethod(clone: false, reason: "ext4")
+        #expect(Answer.info(info).text.contains("size     : 1.0 GB, 2 revision databases 2.0 GB\n"))
+    }
+
     @Test func logIsEmptyBeforeTheFirstCommit() throws {
         try expectAnswer(
             .log([], workingParent: 0, graph: false), text: "no revisions yet: 'odb commit' makes the first",

@@ -12,9 +12,11 @@ extension Answer {
             "revision : \(info.revision) (parent: \(info.parent), tip: \(info.tip))",
         ]
         if !info.parentTags.isEmpty { lines.append("tags     : \(info.parentTags.joined(separator: ", "))") }
+        // Clones share their blocks until written: their sizes add up to more than the disk used.
+        let shared = info.copies?.clone == true && info.revisions + info.spares.count > 0
         lines.append(
             "size     : \(Text.bytes(info.size)), \(Text.count(info.revisions, "revision database")) "
-                + Text.bytes(info.revisionsSize))
+                + Text.bytes(info.revisionsSize) + (shared ? " (clones: they share blocks, so the disk holds less)" : ""))
         if !info.spares.isEmpty {
             lines.append(
                 "spares   : revision\(info.spares.count == 1 ? "" : "s") \(info.spares.map(String.init).joined(separator: ", ")) "
