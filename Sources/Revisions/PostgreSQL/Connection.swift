@@ -177,7 +177,7 @@ public final class Connection {
             case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
                 break
             default:
-                failure = Self.error(from: result, connection: handle)
+                failure = PostgresError(result: result, connection: handle)
             }
         }
         if let failure { throw failure }
@@ -218,7 +218,7 @@ public final class Connection {
             switch PQresultStatus(result) {
             case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY: break
             case PGRES_TUPLES_OK: outcome = .success(Rows(result))
-            default: outcome = .failure(Self.error(from: result, connection: handle))
+            default: outcome = .failure(PostgresError(result: result, connection: handle))
             }
         }
         if !received, PQstatus(handle) == CONNECTION_BAD { throw lost() }
@@ -276,21 +276,6 @@ public final class Connection {
         return String(cString: escaped)
     }
 
-    private static func error(from result: OpaquePointer, connection: OpaquePointer) -> PostgresError {
-        func field(_ code: Int32) -> String? {
-            PQresultErrorField(result, code).map { String(cString: $0) }
-        }
-        let message = field(ODB_PG_DIAG_MESSAGE_PRIMARY) ?? trimmed(PQerrorMessage(connection))
-        // libpq's own errors carry no SQLSTATE; a broken connection is one of them.
-        let lost: SQLState? = PQstatus(connection) == CONNECTION_BAD ? .connectionFailure : nil
-        return PostgresError(
-            sqlState: field(ODB_PG_DIAG_SQLSTATE).map(SQLState.init(rawValue:)) ?? lost,
-            message: message,
-            detail: field(ODB_PG_DIAG_MESSAGE_DETAIL),
-            hint: field(ODB_PG_DIAG_MESSAGE_HINT)
-        )
-    }
-
     /// libpq's messages end with a newline, and a failed connection may list one line per host.
     static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
         guard let message else { return "unknown libpq error" }
@@ -308,19 +293,4 @@ private func withOptionalCStrings<R>(_ strings: [String?], _ body: ([UnsafePoint
     let copies = strings.map { $0.map { strdup($0) } ?? nil }
     defer { for copy in copies { free(copy) } }
     return body(copies.map { $0.map { UnsafePointer($0) } })
-}
-
-/// libpq's cancel object for one connection: usable from any thread, even while the connection
-/// is busy in another, which is what it is for.
-final class Canceller: @unchecked Sendable {
-    private let pointer: OpaquePointer
-
-    init(_ pointer: OpaquePointer) { self.pointer = pointer }
-
-    deinit { PQfreeCancel(pointer) }
-
-    func cancel() {
-        var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(pointer, &buffer, 256)
-    }
 }

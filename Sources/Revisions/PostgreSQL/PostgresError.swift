@@ -1,3 +1,5 @@
+import CLibPQ
+
 /// A five-character SQLSTATE code, open to codes odb does not name.
 public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
@@ -51,5 +53,24 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         var text = message
         if let detail, !detail.isEmpty { text += " (\(detail))" }
         return text
+    }
+}
+
+extension PostgresError {
+    /// The error a failed result carries: its SQLSTATE and message, detail and hint as the server
+    /// sent them, or libpq's own message, with a broken connection told as such.
+    init(result: OpaquePointer, connection: OpaquePointer) {
+        func field(_ code: Int32) -> String? {
+            PQresultErrorField(result, code).map { String(cString: $0) }
+        }
+        let message = field(ODB_PG_DIAG_MESSAGE_PRIMARY) ?? Connection.trimmed(PQerrorMessage(connection))
+        // libpq's own errors carry no SQLSTATE; a broken connection is one of them.
+        let lost: SQLState? = PQstatus(connection) == CONNECTION_BAD ? .connectionFailure : nil
+        self.init(
+            sqlState: field(ODB_PG_DIAG_SQLSTATE).map(SQLState.init(rawValue:)) ?? lost,
+            message: message,
+            detail: field(ODB_PG_DIAG_MESSAGE_DETAIL),
+            hint: field(ODB_PG_DIAG_MESSAGE_HINT)
+        )
     }
 }

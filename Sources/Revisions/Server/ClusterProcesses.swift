@@ -92,4 +92,41 @@ extension EmbeddedCluster {
         defer { flock(descriptor, LOCK_UN) }
         return try await body()
     }
+
+    /// The postmaster's pid and port from `postmaster.pid`, if the file is there.
+    /// The port of a postmaster that says it is ready (line 8 of `postmaster.pid`) and is alive:
+    /// enough to connect, without a connection to check first.
+    public func readyPort() -> Int? {
+        guard let lines = postmasterLines(), lines.count > 7, lines[7] == "ready",
+            let pid = Int32(lines[0]), let port = Int(lines[3]), processIsPostgres(pid)
+        else { return nil }
+        return port
+    }
+
+    func postmaster() -> (pid: Int32, port: Int)? {
+        guard let lines = postmasterLines(), lines.count > 3, let pid = Int32(lines[0]), let port = Int(lines[3]) else {
+            return nil
+        }
+        return (pid, port)
+    }
+
+    /// A `postmaster.pid` left by a crash or a reboot names a process that is gone, or that is not
+    /// a postgres (pids are reused after a reboot): such a file would block the next start.
+    /// The same holds for the socket's lock file (`.s.PGSQL.PORT.lock`), which names the
+    /// postmaster too: right after a `kill -9` that postmaster lingers as a zombie, and a new one
+    /// would refuse to start while the old lock file names a pid that still exists.
+    func removeStalePostmasterFile() {
+        if let (pid, _) = postmaster(), !processIsPostgres(pid) {
+            try? FileManager.default.removeItem(atPath: dataDirectory + "/postmaster.pid")
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: socketDirectory)) ?? []
+        for name in names where name.hasPrefix(".s.PGSQL.") && name.hasSuffix(".lock") {
+            let path = socketDirectory + "/" + name
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                let pid = text.split(separator: "\n").first.flatMap({ Int32($0.trimmingCharacters(in: .whitespaces)) }),
+                !processIsPostgres(pid)
+            else { continue }
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
 }
