@@ -11,7 +11,8 @@ struct Journal {
         case revert
         /// A swap putting a ready database (a spare) in place of the working one.
         case swap
-        /// A restore filling a temporary database from a dump (not yet written).
+        /// A restore filling a temporary database from a dump (or a copy of a revision), to be
+        /// swapped in.
         case restore
         /// A migration applying patches under a guard revision: `number` is the guard (0: none),
         /// `made` the patch file running.

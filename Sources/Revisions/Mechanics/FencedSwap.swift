@@ -1,5 +1,5 @@
 /// Putting a replacement database in place of the working one, which keeps its name: the one way
-/// odb replaces a working database (revert uses it; restore and a failed migration will).
+/// odb replaces a working database: a revert, a restore and a failed migration's undo all use it.
 ///
 /// The caller first makes the replacement under another name, not connectable, and journals the
 /// operation with the name the working database will go aside to (`asideName()`). Then the swap
