@@ -178,7 +178,30 @@ extension Integration {
                     #expect(throws: OdbError.self) { try waiting.commit(message: "") }
                 }
                 #expect(events.all.contains { if case .waitingForLock = $0 { true } else { false } })
+                // The wait's lock_timeout was for that one statement, not for the session's later ones.
+                #expect(try second.control.connection.query("SHOW lock_timeout").first?.string("lock_timeout") == "0")
                 #expect(try waiting.commit(message: "").committed == 1)
+            }
+        }
+
+        /// Reading commands take no lock: while another odb holds the database's (a long commit,
+        /// say), they answer at once and never say that they wait.
+        @Test func readingCommandsNeverWaitForAChange() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.makeDatabase("reads", rows: [1])
+                try await expectSuccess(sandbox.odb(["init", database]))
+                try await expectSuccess(sandbox.odb(["commit", "-m", "one"]))
+                try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
+                let holder = try sandbox.connect(sandbox.control)
+                try holder.query("SELECT pg_advisory_lock(\(LockClass.database.rawValue), hashtext(\(database)))")
+                defer { _ = try? holder.query("SELECT pg_advisory_unlock_all()") }
+                for command in [
+                    ["info"], ["log"], ["log", "-G"], ["tags"], ["status"], ["diff", "--stat"], ["tag", "first", "1"],
+                ] {
+                    let result = try await sandbox.odb(command)
+                    #expect(result.succeeded, "\(command): \(result.errorOutput)")
+                    #expect(!result.errorOutput.contains("waiting"), "\(command): \(result.errorOutput)")
+                }
             }
         }
 

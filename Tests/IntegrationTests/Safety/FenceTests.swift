@@ -160,3 +160,46 @@ final class ConnectionProbe: Sendable {
         }
     }
 }
+
+extension Integration.FenceTests {
+    /// A database the user closed (`ALLOW_CONNECTIONS false`) stays closed through a commit cut off
+    /// after its fence and the recovery that follows, and the revision records it as the user set
+    /// it: odb puts back what was there, never "open".
+    @Test func aDatabaseTheUserClosedStaysClosed() async throws {
+        try await withSandbox { sandbox in
+            let database = try sandbox.makeDatabase("closed", rows: [1])
+            try await expectSuccess(sandbox.odb(["init", database]))
+            let admin = try sandbox.connect()
+            try admin.query("ALTER DATABASE \(identifier: database) WITH ALLOW_CONNECTIONS false")
+            let cut = try await sandbox.odb(["commit", "-m", "cut"], environment: ["ODB_FAULT": "commit.fenced:disconnect"])
+            #expect(!cut.succeeded)
+            try await expectSuccess(sandbox.odb(["recover"]))
+            #expect(try DatabaseProperties.read(database, on: admin)?.allowConnections == false)
+            try await expectSuccess(sandbox.odb(["commit", "-m", "closed"]))
+            #expect(try DatabaseProperties.read(database, on: admin)?.allowConnections == false)
+            let workspace = try await sandbox.workspace()
+            #expect(try workspace.repository(database).records.record(1)?.properties.allowConnections == false)
+        }
+    }
+
+    /// odb's own fence is never recorded as the user's setting: a commit killed after its fence,
+    /// whose journal is then lost (its control database's rows gone), leaves the database open,
+    /// and the next commit records it open, so that a revert to it never makes it unreachable.
+    @Test func aFenceIsNeverRecordedAsTheUsersSetting() async throws {
+        try await withSandbox { sandbox in
+            let database = try sandbox.makeDatabase("unfenced", rows: [1])
+            try await expectSuccess(sandbox.odb(["init", database]))
+            let killed = try await sandbox.odb(["commit", "-m", "killed"], environment: ["ODB_FAULT": "commit.fenced"])
+            #expect(!killed.succeeded)
+            try sandbox.connect(sandbox.control).query("DELETE FROM odb.operations")  // the journal, lost
+            _ = try sandbox.connect(database).query("SELECT 1")
+            _ = try? sandbox.connect().query("DROP DATABASE IF EXISTS \(identifier: Names.revisionDatabase(database, number: 1))")
+            try await expectSuccess(sandbox.odb(["commit", "-m", "after"]))
+            let workspace = try await sandbox.workspace()
+            let revision = try #require(try workspace.repository(database).log().first)
+            #expect(try workspace.repository(database).records.record(revision.number)?.properties.allowConnections == true)
+            try await expectSuccess(sandbox.odb(["revert", "\(revision.number)"]))
+            _ = try sandbox.connect(database).query("SELECT 1")
+        }
+    }
+}
