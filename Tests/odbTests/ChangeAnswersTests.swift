@@ -66,7 +66,7 @@ import Testing
     }
 
     /// What was recovered, with the leftovers dropped; nothing to recover is `null`, not a
-    /// missing key.
+    /// missing key, and the folder keys are there, empty.
     @Test func recover() throws {
         try expectAnswer(
             .recovered(
@@ -78,16 +78,88 @@ import Testing
                   "dropped" : [
                     "demo*odb-new"
                   ],
+                  "freed" : 0,
+                  "notPermitted" : [
+
+                  ],
                   "recovered" : {
                     "number" : 3,
                     "operation" : "revert",
                     "outcome" : "rolled back"
-                  }
+                  },
+                  "removedFolders" : [
+
+                  ]
                 }
                 """)
         try expectAnswer(
             .recovered(RecoveryReport(recovered: nil, dropped: [])), text: "Nothing to recover",
-            json: "{\n  \"dropped\" : [\n\n  ],\n  \"recovered\" : null\n}")
+            json: """
+                {
+                  "dropped" : [
+
+                  ],
+                  "freed" : 0,
+                  "notPermitted" : [
+
+                  ],
+                  "recovered" : null,
+                  "removedFolders" : [
+
+                  ]
+                }
+                """)
+    }
+
+    /// Leftover folders a crash left: what was removed and the space freed, and one line for each
+    /// folder this user may not remove, with its path and who may.
+    @Test func recoverRemovesLeftoverFolders() throws {
+        let removed = [
+            LeftoverFolder(path: "/srv/pg/base/98304", size: 616_562_688, owner: "postgres"),
+            LeftoverFolder(path: "/srv/pg/base/98305", size: 888_143_872, owner: "postgres"),
+        ]
+        try expectAnswer(
+            .recovered(RecoveryReport(recovered: nil, dropped: [], removedFolders: [removed[0]])),
+            text: "Removed 1 leftover folder no database owned, freed 588.0 MB: /srv/pg/base/98304",
+            json: """
+                {
+                  "dropped" : [
+
+                  ],
+                  "freed" : 616562688,
+                  "notPermitted" : [
+
+                  ],
+                  "recovered" : null,
+                  "removedFolders" : [
+                    {
+                      "owner" : "postgres",
+                      "path" : "/srv/pg/base/98304",
+                      "size" : 616562688
+                    }
+                  ]
+                }
+                """)
+        let both = Answer.recovered(
+            RecoveryReport(
+                recovered: Recovered(operation: "commit", number: 4, outcome: .rolledBack), dropped: [],
+                removedFolders: removed))
+        #expect(
+            both.text == """
+                Recovered: commit of revision 4: rolled back
+                Removed 2 leftover folders no database owned, freed 1.4 GB: /srv/pg/base/98304, /srv/pg/base/98305
+                """)
+
+        let notMine = Answer.recovered(
+            RecoveryReport(
+                recovered: nil, dropped: [],
+                notPermitted: [removed[1], LeftoverFolder(path: "/srv/pg/base/98306", size: 8192, owner: "root")]))
+        #expect(
+            notMine.text == """
+                Not removed: /srv/pg/base/98305 (847.0 MB, a leftover folder no database owns): only root or postgres may remove it
+                Not removed: /srv/pg/base/98306 (8.0 kB, a leftover folder no database owns): only root may remove it
+                """)
+        #expect(try notMine.json().contains("\"freed\" : 0"))
     }
 
     /// `protected` is a boolean in JSON.

@@ -73,6 +73,43 @@ import Testing
         #expect(Answer.info(info).text.contains("size     : 1.0 GB, 2 revision databases 2.0 GB\n"))
     }
 
+    /// Folders no database owns: how many, their size, and what removes them; in JSON too, and
+    /// nothing of them when there are none (see `freshDatabase`).
+    @Test func leftoverFolders() throws {
+        var info = Info(
+            database: "demo", server: "embedded cluster in /srv/app/.odb/cluster", revision: 1, parent: 0, tip: 0,
+            parentTags: [], size: 7_444_000, revisions: 0, revisionsSize: 0)
+        info.leftoverFolders = LeftoverFolders([
+            LeftoverFolder(path: "/srv/app/.odb/cluster/data/base/98304", size: 616_562_688, owner: "postgres")
+        ])
+        #expect(
+            Answer.info(info).text.hasSuffix(
+                "\nleftover : 1 folder no database owns (588.0 MB, left by a copy the server stopped): 'odb recover' removes it"))
+        #expect(
+            try Answer.info(info).json().contains(
+                """
+                  "leftoverFolders" : {
+                    "count" : 1,
+                    "folders" : [
+                      {
+                        "owner" : "postgres",
+                        "path" : "/srv/app/.odb/cluster/data/base/98304",
+                        "size" : 616562688
+                      }
+                    ],
+                    "size" : 616562688
+                  },
+                """))
+        info.leftoverFolders = LeftoverFolders([
+            LeftoverFolder(path: "/pg/base/98304", size: 616_562_688, owner: "postgres"),
+            LeftoverFolder(path: "/pg/base/98305", size: 888_143_872, owner: "postgres"),
+        ])
+        #expect(
+            Answer.info(info).text.hasSuffix(
+                "\nleftover : 2 folders no database owns (1.4 GB, left by copies the server stopped): 'odb recover' removes them")
+        )
+    }
+
     @Test func logIsEmptyBeforeTheFirstCommit() throws {
         try expectAnswer(
             .log([], workingParent: 0, graph: false), text: "no revisions yet: 'odb commit' makes the first",

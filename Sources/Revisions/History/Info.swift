@@ -2,10 +2,12 @@ import Foundation
 
 /// Where the working database stands, as `odb info` shows it.
 extension Repository {
-    /// In one query.
+    /// In one query, and one more where odb can see the server's files, for leftover folders.
     public func info() throws -> Info {
         var info = try recordedInfo()
         info.copies = control.copyMethod()
+        let leftovers = try control.leftoverFolders()
+        if !leftovers.isEmpty { info.leftoverFolders = LeftoverFolders(leftovers) }
         return info
     }
 

@@ -27,17 +27,21 @@ struct ServerStorage {
     func bytesWritten(since before: Set<String>) -> Int64? {
         guard let dataDirectory, !before.isEmpty else { return nil }
         let new = databaseFolders().subtracting(before)
-        return new.map { folderSize(dataDirectory + "/base/" + $0) }.max() ?? 0
+        return new.map { Self.usage(of: dataDirectory + "/base/" + $0)?.bytes ?? 0 }.max() ?? 0
     }
 
-    private func folderSize(_ path: String) -> Int64 {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return 0 }
-        var total: Int64 = 0
-        for name in names {
+    /// What a folder holds: the bytes of its files, and when it or anything in it last changed
+    /// (microseconds since 1970). Nil when it is gone, or something in it went while being read.
+    static func usage(of path: String) -> (bytes: Int64, modified: Int64)? {
+        guard let names = try? FileManager.default.subpathsOfDirectory(atPath: path) else { return nil }
+        var usage: (bytes: Int64, modified: Int64) = (0, 0)
+        for entry in [path] + names.map({ path + "/" + $0 }) {
             var info = stat()
-            if stat(path + "/" + name, &info) == 0 { total += Int64(info.st_size) }
+            guard lstat(entry, &info) == 0 else { return nil }
+            if info.st_mode & S_IFMT == S_IFREG { usage.bytes += Int64(info.st_size) }
+            usage.modified = max(usage.modified, Int64(info.st_mtim.tv_sec) * 1_000_000 + Int64(info.st_mtim.tv_nsec) / 1000)
         }
-        return total
+        return usage
     }
 }
 

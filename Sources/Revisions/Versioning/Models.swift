@@ -40,6 +40,8 @@ public struct Info: Codable, Sendable, Equatable {
     public var copies: CopyMethod?
     /// Whether the working database is on the server (false: renamed or dropped by hand).
     public var exists = true
+    /// Folders on the server's disk that no database owns (nil: none, or odb cannot see them).
+    public var leftoverFolders: LeftoverFolders? = nil
 }
 
 /// A session that odb ended to get a database to itself.

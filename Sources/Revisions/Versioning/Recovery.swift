@@ -3,7 +3,7 @@
 ///
 /// Three ways in: every command starts with `recoverAbandoned()`, which never waits; every change
 /// starts with `finishInterrupted()`, under its lock; `odb recover` runs `recover()`, which also
-/// drops the leftovers.
+/// drops the leftover databases and removes the leftover folders a crash left (`LeftoverFolders`).
 extension Repository {
     /// Repairs what an odb that is gone left, if no odb is at work on this database: one query
     /// when there is nothing to do, and it never waits for an odb that is still working. Fails
@@ -26,11 +26,14 @@ extension Repository {
     }
 
     /// `odb recover`: waits for any odb at work, finishes or undoes what an interrupted one left,
-    /// and drops the databases waiting to be dropped.
+    /// drops the databases waiting to be dropped, and removes the server's leftover folders.
     public func recover() throws -> RecoveryReport {
         let recovered = try changing { _ in try finishInterrupted() }
         try refreezeAbandoned()
-        return RecoveryReport(recovered: recovered, dropped: try dropDiscarded())
+        let dropped = try dropDiscarded()
+        let folders = try control.removeLeftoverFolders()
+        return RecoveryReport(
+            recovered: recovered, dropped: dropped, removedFolders: folders.removed, notPermitted: folders.notPermitted)
     }
 
     /// Under the lock: discards spares a dead worker left half-built, then finishes or undoes the
@@ -80,13 +83,26 @@ public struct RecoveryReport: Codable, Sendable, Equatable {
     public let recovered: Recovered?
     /// The leftover databases it dropped.
     public let dropped: [String]
+    /// The leftover folders it removed from the server's disk.
+    public var removedFolders: [LeftoverFolder] = []
+    /// The leftover folders this system user may not remove: root or their owner may.
+    public var notPermitted: [LeftoverFolder] = []
 
-    enum CodingKeys: CodingKey { case recovered, dropped }
+    /// The bytes removing the folders freed.
+    public var freed: Int64 { removedFolders.reduce(0) { $0 + $1.size } }
 
-    /// `recovered` is `null` when there was nothing to recover, never a missing key.
+    enum CodingKeys: CodingKey { case recovered, dropped, removedFolders, notPermitted }
+    private enum Totals: CodingKey { case freed }
+
+    /// `recovered` is `null` when there was nothing to recover, never a missing key; `freed` is
+    /// said too.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(recovered, forKey: .recovered)
         try container.encode(dropped, forKey: .dropped)
+        try container.encode(removedFolders, forKey: .removedFolders)
+        try container.encode(notPermitted, forKey: .notPermitted)
+        var totals = encoder.container(keyedBy: Totals.self)
+        try totals.encode(freed, forKey: .freed)
     }
 }

@@ -23,10 +23,24 @@ extension Answer {
         return Answer(value: outcome, text: "Reverted to \(target), now at revision \(outcome.revision)")
     }
 
-    /// `odb recover`: what was finished or undone, if anything (JSON: `null` when nothing).
+    /// `odb recover`: what was finished or undone (JSON: `null` when nothing), the leftover
+    /// folders removed and the space that freed, and a line for each folder this user may not
+    /// remove, naming who may.
     static func recovered(_ report: RecoveryReport) -> Answer {
-        let text = report.recovered.map { "Recovered: \($0): \($0.outcome.rawValue)" } ?? "Nothing to recover"
-        return Answer(value: report, text: text)
+        var lines = report.recovered.map { ["Recovered: \($0): \($0.outcome.rawValue)"] } ?? []
+        if !report.removedFolders.isEmpty {
+            let paths = report.removedFolders.map { Text.oneLine($0.path) }.joined(separator: ", ")
+            lines.append(
+                "Removed \(Text.count(report.removedFolders.count, "leftover folder")) no database owned, "
+                    + "freed \(Text.bytes(report.freed)): \(paths)")
+        }
+        for folder in report.notPermitted {
+            let who = folder.owner == "root" ? "root" : "root or \(Text.oneLine(folder.owner))"
+            lines.append(
+                "Not removed: \(Text.oneLine(folder.path)) (\(Text.bytes(folder.size)), a leftover folder no database owns): "
+                    + "only \(who) may remove it")
+        }
+        return Answer(value: report, text: lines.isEmpty ? "Nothing to recover" : lines.joined(separator: "\n"))
     }
 
     /// `odb protect [--off]` (JSON: `{"database": …, "protected": true}`, a boolean).

@@ -31,6 +31,12 @@ extension Answer {
             )
         }
         if let failure = info.spareFailure { lines.append("warning  : " + Text.spareFailure(failure)) }
+        if let leftovers = info.leftoverFolders {
+            let (copies, them) = leftovers.count == 1 ? ("a copy", "it") : ("copies", "them")
+            lines.append(
+                "leftover : \(Text.count(leftovers.count, "folder")) no database owns (\(Text.bytes(leftovers.size)), "
+                    + "left by \(copies) the server stopped): 'odb recover' removes \(them)")
+        }
         return Answer(value: info, text: lines.joined(separator: "\n"))
     }
 
