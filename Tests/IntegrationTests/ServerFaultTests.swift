@@ -146,6 +146,45 @@ extension Integration {
             }
         }
 
+        /// The session ended in the middle of the copy (as a server restart or an administrator's
+        /// pg_terminate_backend does): one line saying so and that running the command again is
+        /// safe; the next command says what it undid, and commits.
+        @Test func sessionEndedMidCopySaysRunningAgainIsSafe() async throws {
+            try await withSandbox { sandbox in
+                let database = try sandbox.bigDatabase("midcopy", rows: 1_000_000)
+                try await expectSuccess(sandbox.odb(["init", database]))
+                // Started and reaped without Swift's cooperative pool, as in killedMidCopyLeavesNothingRefused.
+                let errors = sandbox.directory + "/commit.err"
+                let commit = try sandbox.spawnOdb(
+                    ["commit", "-d", database, "-m", "cut", "--strategy", "wal_log"], errorsTo: errors)
+                let admin = try sandbox.connect()
+                let end = ContinuousClock.now + .seconds(60)
+                var ended = false
+                while !ended, ContinuousClock.now < end {
+                    ended = try admin.query(
+                        """
+                        SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+                        WHERE state = 'active' AND query LIKE 'CREATE DATABASE%' AND datname = \(sandbox.control)
+                        """
+                    ).contains { try $0.bool("ended") }
+                    if !ended { usleep(2_000) }  // blocking: a suspended poll could miss the copy
+                }
+                #expect(ended, "the copy never started")
+                var status: Int32 = 0
+                waitpid(commit, &status, 0)
+                #expect(status == 1 << 8, "odb ended with wait status \(status)")
+                let said = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+                #expect(said.hasPrefix("odb: lost the connection to the server mid-command"), "\(said)")
+                #expect(said.split(separator: "\n").count == 1, "\(said)")
+                #expect(said.contains("running this one again is safe"), "\(said)")
+                let again = try await sandbox.odb(["commit", "-m", "again"])
+                try expectSuccess(again)
+                #expect(again.errorOutput.contains("an interrupted commit"), "\(again.errorOutput)")
+                #expect(again.errorOutput.contains("rolled back"), "\(again.errorOutput)")
+                #expect(try sandbox.frozenRows(sandbox.revisionDatabase(database, 1)).count == 1_000_001)
+            }
+        }
+
         /// The production guard: a protected database can be committed but never reverted or
         /// purged, until the protection is lifted.
         @Test func protectedDatabaseRefusesRevertAndPurge() async throws {

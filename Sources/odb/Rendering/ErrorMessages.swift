@@ -11,7 +11,8 @@ extension OdbError {
         case .cannotConnect(let server, let reason):
             "cannot connect to \(server): \(reason)"
         case .connectionLost(let reason):
-            "lost the connection to the server (\(reason)); run the command again: odb finishes or undoes what was interrupted"
+            "lost the connection to the server mid-command (\(reason)): it restarted, or its session was ended; "
+                + "the next odb command finishes or undoes what was half done and says so, so running this one again is safe"
         case .clusterDamaged(let path, let reason):
             "the embedded cluster at \(path) is damaged (\(reason)); move it aside and run the command again to make a new one"
         case .clusterUnreachable(let user, let path):

@@ -73,7 +73,7 @@ extension Integration {
 extension Sandbox {
     /// Starts `odb ARGUMENTS` on this sandbox as `odb(_:)` does, with posix_spawn, and returns its
     /// pid for the caller to kill and reap (`waitpid`): no Swift task is involved.
-    func spawnOdb(_ arguments: [String]) throws -> pid_t {
+    func spawnOdb(_ arguments: [String], errorsTo errorFile: String? = nil) throws -> pid_t {
         let argv = [Self.executable, arguments[0], "--url", conninfo, "--control-db", control] + arguments.dropFirst()
         var environment = ProcessInfo.processInfo.environment
         for name in ["ODB_URL", "PGHOST", "ODB_FAULT"] { environment[name] = nil }
@@ -82,7 +82,9 @@ extension Sandbox {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for descriptor: Int32 in [0, 1, 2] {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+            let path = descriptor == 2 ? errorFile ?? "/dev/null" : "/dev/null"
+            posix_spawn_file_actions_addopen(
+                &actions, descriptor, path, descriptor == 0 ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         }
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
