@@ -54,6 +54,44 @@ extension Integration {
             }
         }
 
+        /// What a hand-written splitter gets wrong, split as the server would by its own parser:
+        /// semicolons inside dollar quotes, comments and E'' strings, applied by a transactional and
+        /// a concurrent patch; the concurrent one also adds an enum value, which no transaction takes.
+        @Test func patchesSplitAsTheServerWould() async throws {
+            try await withSandbox { sandbox in
+                let database = try await tracked(sandbox)
+                try sandbox.writePatches([
+                    "patch-1-0-0-std.sql": #"""
+                    CREATE TYPE mood AS ENUM ('sad');
+                    -- a comment; with a semicolon
+                    CREATE FUNCTION odd() RETURNS text LANGUAGE plpgsql AS $body$
+                    BEGIN
+                        RETURN 'a;b' || $$;$$; -- still inside the body;
+                    END
+                    $body$;
+                    /* a block comment; /* nested; */ still one */
+                    CREATE TABLE notes (v text DEFAULT E'it\'s; fine');
+                    """#,
+                    "patch-1-0-1-concurrent.sql": #"""
+                    ALTER TYPE mood ADD VALUE 'happy'; -- not in a transaction block
+                    INSERT INTO notes VALUES (E'one;\ntwo'), (odd());
+                    CREATE INDEX CONCURRENTLY notes_v ON notes (v);
+                    """#,
+                ])
+                let result = try await sandbox.odb(["migrate"])
+                try expectSuccess(result)
+                let connection = try sandbox.connect(database)
+                #expect(try connection.query("SELECT odd() AS v").first?.string("v") == "a;b;")
+                #expect(
+                    try connection.query("SELECT string_agg(v, '|' ORDER BY v) AS v FROM notes").first?.string("v")
+                        == "a;b;|one;\ntwo")
+                #expect(
+                    try connection.query("SELECT enum_range(NULL::mood)::text AS v").first?.string("v") == "{sad,happy}")
+                #expect(try sandbox.appliedPatches(database) == ["patch-1-0-0-std.sql", "patch-1-0-1-concurrent.sql"])
+                #expect(try connection.query("INSERT INTO notes DEFAULT VALUES RETURNING v").first?.string("v") == "it's; fine")
+            }
+        }
+
         @Test func concurrentStatementInStdPatchFailsCleanly() async throws {
             try await withSandbox { sandbox in
                 let database = try await tracked(sandbox)
