@@ -22,6 +22,10 @@ extension Integration {
                 #expect(try sandbox.rows(name) == [1, 42])
                 #expect(try sandbox.rows(database) == [1, 2])
                 #expect(try repository.checkouts().map(\.name) == [name])
+                let listed = try await sandbox.odb(["checkout", "--list"])
+                try expectSuccess(listed)
+                #expect(listed.output.contains(name), "\(listed.output)")
+                #expect(listed.output.contains("\(name)  revision 1  "), "\(listed.output)")
 
                 // Never taken for a working database, nor made twice.
                 expectOneLine(try await sandbox.odb(["init", name]), containing: "it is a checkout of")
