@@ -8,7 +8,7 @@ enum OdbVersion {
     /// `odb --version`.
     static var text: String { "odb \(version)" }
 
-    /// `odb --version --json`: `{"version": "0.2.0", "postgresql_tested": [15, 18]}`.
+    /// `odb --version --json`: `{"version": "0.2.0", "postgresqlTested": [15, 18]}`.
     static var json: String {
         let answer = Answer(value: Report(version: version, postgresqlTested: testedPostgreSQL), text: text)
         return (try? answer.json()) ?? "{}"
@@ -20,7 +20,7 @@ enum OdbVersion {
 
         enum CodingKeys: String, CodingKey {
             case version
-            case postgresqlTested = "postgresql_tested"
+            case postgresqlTested
         }
     }
 }

@@ -14,7 +14,7 @@ extension Integration {
                 _ = try repository.commit(message: "one")
                 let built = try repository.maintain()
                 #expect(built.built == [1])
-                #expect(try repository.info().spares == [1])
+                #expect(try repository.info().spares.map(\.number) == [1])
                 #expect(try repository.log().first?.spare == true)
 
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
@@ -66,7 +66,7 @@ extension Integration {
                 _ = try repository.tag("good", revision: .number(1))
                 _ = try repository.keepSpares(2)
                 _ = try repository.maintain()
-                #expect(try repository.info().spares == [1, 3])
+                #expect(try repository.info().spares.map(\.number) == [1, 3])
                 _ = try repository.keepSpares(0)
                 _ = try repository.maintain()
                 #expect(try repository.sparePolicy().spares.isEmpty)
@@ -139,7 +139,7 @@ extension Integration {
                 try await expectSuccess(sandbox.odb(["commit"], environment: background))
                 try await sandbox.waitForWorkers()
                 var info = try JSONDecoder().decode(Info.self, from: Data(try await sandbox.odb(["info", "--json"]).output.utf8))
-                #expect(info.spares == [1])
+                #expect(info.spares.map(\.number) == [1])
 
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
                 let reverted = try await sandbox.odb(["revert", "-v"], environment: background)
@@ -147,7 +147,7 @@ extension Integration {
                 #expect(try sandbox.rows(database) == [1])
                 try await sandbox.waitForWorkers()
                 info = try JSONDecoder().decode(Info.self, from: Data(try await sandbox.odb(["info", "--json"]).output.utf8))
-                #expect(info.spares == [1])
+                #expect(info.spares.map(\.number) == [1])
                 #expect(info.discardedSize == 0)
                 try sandbox.expectConsistent(database, states: [[1]])
             }
@@ -164,7 +164,7 @@ extension Integration {
                 try await expectSuccess(sandbox.odb(["info"], environment: ["ODB_BACKGROUND": "1"]))
                 try await sandbox.waitForWorkers()
                 let info = try JSONDecoder().decode(Info.self, from: Data(try await sandbox.odb(["info", "--json"]).output.utf8))
-                #expect(info.spares == [1])
+                #expect(info.spares.map(\.number) == [1])
             }
         }
     }

@@ -27,7 +27,7 @@ import Testing
 
     @Test func versionNamesTheTestedPostgreSQL() throws {
         #expect(OdbVersion.text.hasPrefix("odb "))
-        #expect(OdbVersion.json.contains("\"postgresql_tested\" : [\n    15,\n    18\n  ]"))
+        #expect(OdbVersion.json.contains("\"postgresqlTested\" : [\n    15,\n    18\n  ]"))
     }
 
     @Test func unknownCommandsGetTheClosest() {

@@ -42,7 +42,8 @@ import Testing
     @Test func everyLine() throws {
         let info = Info(
             database: "demo", server: "postgresql://alice:****@db.internal:5433 (from --url)", revision: 5, parent: 2,
-            tip: 4, parentTags: ["before-import", "v1"], size: 2048, revisions: 1, revisionsSize: 1_048_576, spares: [2],
+            tip: 4, parentTags: ["before-import", "v1"], size: 2048, revisions: 1, revisionsSize: 1_048_576,
+            spares: [Spare(number: 2, database: "demo*2-spare", ready: true, size: 1_048_576)],
             sparesSize: 1_048_576, discardedSize: 3_145_728)
         #expect(
             Answer.info(info).text == """
@@ -55,7 +56,7 @@ import Testing
                 to drop  : 3.0 MB replaced by reverts
                 """)
         var two = info
-        two.spares = [2, 4]
+        two.spares += [Spare(number: 4, database: "demo*4-spare", ready: true, size: 0)]
         #expect(Answer.info(two).text.contains("spares   : revisions 2, 4 (1.0 MB)"))
     }
 
@@ -179,7 +180,7 @@ import Testing
                     "tags" : [
                       "v2"
                     ],
-                    "working_parent" : true
+                    "workingParent" : true
                   },
                   {
                     "author" : "alice",
@@ -193,7 +194,7 @@ import Testing
                     "tags" : [
 
                     ],
-                    "working_parent" : false
+                    "workingParent" : false
                   }
                 ]
                 """)

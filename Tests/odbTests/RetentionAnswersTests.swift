@@ -59,7 +59,7 @@ import Testing
             json: """
                 {
                   "database" : "demo",
-                  "dry_run" : false,
+                  "dryRun" : false,
                   "hidden" : [
                     1
                   ],
@@ -72,7 +72,7 @@ import Testing
                 """)
         let none = GcPlan(database: "demo", revisions: [], hidden: [], size: 0)
         #expect(Answer.gc(none, dropped: nil).text == "Nothing to drop")
-        #expect(try Answer.gc(none, dropped: nil).json().contains("\"dry_run\" : false"))
+        #expect(try Answer.gc(none, dropped: nil).json().contains("\"dryRun\" : false"))
         #expect(Text.gcQuestion(plan) == "This drops 3 databases of demo (3.0 MB): 1, 2, @1")
     }
 

@@ -12,7 +12,7 @@ import Testing
             json: "{\n  \"revision\" : 3,\n  \"tagged\" : \"before-import\"\n}")
         try expectAnswer(
             .tagged(tag, previous: 1), text: "Tagged revision 3 as before-import (moved from revision 1)",
-            json: "{\n  \"moved_from\" : 1,\n  \"revision\" : 3,\n  \"tagged\" : \"before-import\"\n}")
+            json: "{\n  \"movedFrom\" : 1,\n  \"revision\" : 3,\n  \"tagged\" : \"before-import\"\n}")
         try expectAnswer(
             .deleted(tag), text: "Deleted tag before-import (revision 3)",
             json: "{\n  \"deleted\" : \"before-import\",\n  \"revision\" : 3\n}")
@@ -43,7 +43,7 @@ import Testing
             json: """
                 {
                   "database" : "demo",
-                  "dry_run" : false,
+                  "dryRun" : false,
                   "purged" : [
 
                   ],
@@ -56,7 +56,7 @@ import Testing
             json: """
                 {
                   "database" : "demo",
-                  "dry_run" : true,
+                  "dryRun" : true,
                   "purged" : [
                     2,
                     1
@@ -74,7 +74,7 @@ import Testing
             json: """
                 {
                   "database" : "demo",
-                  "dry_run" : false,
+                  "dryRun" : false,
                   "purged" : [
                     3,
                     2,

@@ -25,7 +25,8 @@ extension Repository {
                        coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
                                  WHERE t.database = d.name AND t.number = d.parent), '[]'::json)::text AS tags,
                        coalesce((SELECT pg_database_size(p.oid) FROM pg_database p WHERE p.datname = d.name), 0) AS size,
-                       coalesce((SELECT json_agg(s.number ORDER BY s.number) FROM odb.spares s
+                       coalesce((SELECT json_agg(json_build_object('number', s.number, 'database', s.dbname, 'ready', s.ready,
+                                                         'size', s.size) ORDER BY s.number) FROM odb.spares s
                                  WHERE s.database = d.name AND s.ready), '[]'::json)::text AS spares,
                        coalesce((SELECT sum(s.size) FROM odb.spares s WHERE s.database = d.name AND s.ready), 0) AS spares_size,
                        coalesce((SELECT sum(pg_database_size(p.oid)) FROM odb.discarded x JOIN pg_database p ON p.datname = x.dbname

@@ -23,7 +23,7 @@ public struct SparePolicy: Codable, Sendable, Equatable {
     public let keep: Int
     public let spares: [Spare]
     /// Why the last spare could not be built, if it could not.
-    public var failure: SpareFailure? = nil
+    public var spareFailure: SpareFailure? = nil
 }
 
 extension Repository {
@@ -49,7 +49,8 @@ extension Repository {
 
     public func sparePolicy() throws -> SparePolicy {
         SparePolicy(
-            database: database, keep: try state().spares, spares: try spareRecords.all(), failure: try tracking.spareFailure())
+            database: database, keep: try state().spares, spares: try spareRecords.all(),
+            spareFailure: try tracking.spareFailure())
     }
 
     /// Sets how many spares to keep (0: none); `maintain()` builds or drops them to match.

@@ -30,7 +30,8 @@ public struct Info: Codable, Sendable, Equatable {
     public let revisions: Int
     public let revisionsSize: Int64
     /// The revisions with a ready spare, and their size on disk.
-    public var spares: [Int] = []
+    /// The ready spares, described as `odb spares` describes them.
+    public var spares: [Spare] = []
     public var sparesSize: Int64 = 0
     /// Replaced working databases not dropped yet.
     public var discardedSize: Int64 = 0

@@ -19,7 +19,7 @@ extension Answer {
                 + Text.bytes(info.revisionsSize) + (shared ? " (clones: they share blocks, so the disk holds less)" : ""))
         if !info.spares.isEmpty {
             lines.append(
-                "spares   : revision\(info.spares.count == 1 ? "" : "s") \(info.spares.map(String.init).joined(separator: ", ")) "
+                "spares   : revision\(info.spares.count == 1 ? "" : "s") \(info.spares.map { String($0.number) }.joined(separator: ", ")) "
                     + "(\(Text.bytes(info.sparesSize)))")
         }
         if info.discardedSize > 0 {
@@ -57,7 +57,7 @@ extension Answer {
     }
 }
 
-/// One revision in `odb log --json`: the revision's fields, with `purged` and `working_parent`
+/// One revision in `odb log --json`: the revision's fields, with `purged` and `workingParent`
 /// said explicitly rather than left to a missing `database`.
 struct LogEntry: Encodable {
     let revision: Revision
@@ -70,7 +70,7 @@ struct LogEntry: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case purged
-        case workingParent = "working_parent"
+        case workingParent
         case hidden
     }
 

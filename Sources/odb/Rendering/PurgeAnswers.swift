@@ -13,7 +13,7 @@ extension Answer {
             text: "Purged \(Text.count(dropped.count, "revision database")) (\(Text.bytes(plan.size)))")
     }
 
-    /// `odb purge --dry-run`: what would go, in the same shape, with `dry_run` true.
+    /// `odb purge --dry-run`: what would go, in the same shape, with `dryRun` true.
     static func purgeDryRun(_ plan: PurgePlan) -> Answer {
         let text =
             plan.revisions.isEmpty
@@ -34,7 +34,7 @@ extension Text {
 }
 
 /// What `odb purge --json` prints, whether or not anything was purged: the revisions whose
-/// databases were dropped (or, with `dry_run`, would be) and their size in bytes.
+/// databases were dropped (or, with `dryRun`, would be) and their size in bytes.
 struct PurgeReport: Encodable, Equatable {
     let database: String
     let purged: [Int]
@@ -43,6 +43,6 @@ struct PurgeReport: Encodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case database, purged, size
-        case dryRun = "dry_run"
+        case dryRun
     }
 }

@@ -61,7 +61,7 @@ extension Text {
 }
 
 /// What `odb gc --json` prints: the revisions and hidden states (N of `@N`) whose databases were
-/// dropped (or, with `dry_run`, would be), and their recorded size in bytes.
+/// dropped (or, with `dryRun`, would be), and their recorded size in bytes.
 struct GcReport: Encodable, Equatable {
     let database: String
     let revisions: [Int]
@@ -71,6 +71,6 @@ struct GcReport: Encodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case database, revisions, hidden, size
-        case dryRun = "dry_run"
+        case dryRun
     }
 }

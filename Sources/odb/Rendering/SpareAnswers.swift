@@ -8,7 +8,7 @@ extension Answer {
             let state = spare.ready ? spare.size.map(Text.bytes) ?? "ready" : "being built"
             lines.append("  revision \(spare.number)  \(spare.database)  \(state)")
         }
-        if let failure = policy.failure { lines.append(Text.spareFailure(failure)) }
+        if let failure = policy.spareFailure { lines.append(Text.spareFailure(failure)) }
         return Answer(value: policy, text: lines.joined(separator: "\n"))
     }
 

@@ -2,7 +2,7 @@ import Revisions
 
 extension Answer {
     /// `odb tag NAME [REV]`.
-    /// JSON: `{"tagged": NAME, "revision": N}`, with `"moved_from"` when `-f` moved it.
+    /// JSON: `{"tagged": NAME, "revision": N}`, with `"movedFrom"` when `-f` moved it.
     static func tagged(_ tag: Tag, previous: Int? = nil) -> Answer {
         let moved = previous.flatMap { $0 == tag.revision ? nil : $0 }
         return Answer(
@@ -33,6 +33,6 @@ struct TagChange: Encodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case tagged, deleted, revision
-        case movedFrom = "moved_from"
+        case movedFrom
     }
 }

@@ -14,7 +14,7 @@ extension Integration {
                 #expect(version.output.hasPrefix("odb "))
                 let json = try await sandbox.plain(["--version", "--json"])
                 let decoded = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
-                #expect(decoded?["postgresql_tested"] as? [Int] == [15, 18])
+                #expect(decoded?["postgresqlTested"] as? [Int] == [15, 18])
                 // The man page's source: what swift-argument-parser's generate-manual reads.
                 let help = try await sandbox.plain(["--experimental-dump-help"])
                 try expectSuccess(help)
@@ -79,7 +79,7 @@ extension Integration {
                 expectOneLine(try await sandbox.odb(["tag", "v", "2"]), containing: "already marks revision 1")
                 let moved = try await sandbox.odb(["tag", "-f", "v", "2", "--json"])
                 try expectSuccess(moved)
-                #expect(moved.output.contains("\"moved_from\" : 1"), "\(moved.output)")
+                #expect(moved.output.contains("\"movedFrom\" : 1"), "\(moved.output)")
                 let deleted = try await sandbox.odb(["tag", "-d", "v", "--json"])
                 #expect(deleted.output.contains("\"deleted\" : \"v\""), "\(deleted.output)")
 
@@ -100,7 +100,7 @@ extension Integration {
                 expectUsageError(try await sandbox.odb(["purge", "all", "2"]), containing: "not both")
                 let dry = try await sandbox.odb(["purge", "all", "--dry-run", "--json"])
                 try expectSuccess(dry)
-                #expect(dry.output.contains("\"dry_run\" : true"))
+                #expect(dry.output.contains("\"dryRun\" : true"))
                 #expect(try sandbox.databases().contains(Names.revisionDatabase(database, number: 1)))
                 let purged = try await sandbox.odb(["purge", "all", "-y", "--json"])
                 let nothing = try await sandbox.odb(["purge", "all", "-y", "--json"])
@@ -110,8 +110,8 @@ extension Integration {
                 #expect(try keys(purged.output) == keys(nothing.output))
                 let log = try await sandbox.odb(["log", "--json"])
                 #expect(
-                    log.output.contains("\"purged\" : true") && log.output.contains("\"working_parent\" : true"), "\(log.output)")
-                #expect(try keys(purged.output) == ["database", "purged", "size", "dry_run"])
+                    log.output.contains("\"purged\" : true") && log.output.contains("\"workingParent\" : true"), "\(log.output)")
+                #expect(try keys(purged.output) == ["database", "purged", "size", "dryRun"])
             }
         }
 
