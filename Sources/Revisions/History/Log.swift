@@ -5,10 +5,13 @@ extension Repository {
     /// Newest first, in one query whatever the number of revisions; `only` one revision (a
     /// number, a tag or `tip`), or those made `since` a time. With `all`, hidden states too (the
     /// working databases reverts kept, numbers below 0), all in the order they were made, which
-    /// keeps every child before its parent for the graph.
-    public func log(limit: Int? = nil, only: RevisionArgument? = nil, since: Date? = nil, all: Bool = false) throws
-        -> [Revision]
-    {
+    /// keeps every child before its parent for the graph. `holding` a role: only the revisions
+    /// whose databases hold something of it (objects it owns, privileges granted to it, policies
+    /// naming it: what `pg_shdepend` counts across databases, and what keeps `DROP ROLE` from
+    /// succeeding).
+    public func log(
+        limit: Int? = nil, only: RevisionArgument? = nil, since: Date? = nil, all: Bool = false, holding role: String? = nil
+    ) throws -> [Revision] {
         let number = try only.map { try resolve($0, parent: try state().parent) }
         return try connection.query(
             """
@@ -22,6 +25,9 @@ extension Repository {
             WHERE r.database = \(database) AND (\(number == nil) OR r.number = \(number ?? 0))
               AND (\(all || number != nil) OR r.number > 0)
               AND (\(since == nil) OR r.created_at >= to_timestamp(\(String(since?.timeIntervalSince1970 ?? 0))::float8))
+              AND (\(role == nil) OR EXISTS (
+                    SELECT 1 FROM pg_shdepend s WHERE s.dbid = d.oid AND s.refclassid = 'pg_authid'::regclass
+                      AND s.refobjid = (SELECT oid FROM pg_roles WHERE rolname = \(role ?? ""))))
             ORDER BY CASE WHEN \(all) THEN r.created_at END DESC, r.number DESC
             LIMIT \(limit.map(Int64.init) ?? Int64.max)
             """

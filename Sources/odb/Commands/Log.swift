@@ -21,6 +21,13 @@ extension ODB {
         @Flag(help: "Show hidden states too (@1, @2, …: the working databases reverts kept).")
         var all = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Show only the revisions whose databases hold objects, privileges or policies of this role.",
+                discussion: "What keeps DROP ROLE from succeeding: purge them, or reassign what they hold.",
+                valueName: "ROLE"))
+        var holding: String?
+
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions
 
@@ -36,9 +43,10 @@ extension ODB {
             try await failing {
                 let repository = try await connection.readingRepository(reporting: output)
                 let only = try revision.map(RevisionArgument.init(parsing:))
-                let revisions = try repository.log(limit: limit, only: only, since: since.flatMap(sinceDate), all: all)
+                let revisions = try repository.log(
+                    limit: limit, only: only, since: since.flatMap(sinceDate), all: all, holding: holding)
                 let parent = try repository.workingParent()
-                try output.emit(.log(revisions, workingParent: parent, graph: graph))
+                try output.emit(.log(revisions, workingParent: parent, graph: graph, holding: holding))
             }
         }
     }

@@ -42,9 +42,11 @@ extension Answer {
 
     /// `odb log`: the revisions, newest first, as a list or, with `graph`, as the DAG `hg log -G`
     /// draws; `workingParent` is marked `@`.
-    static func log(_ revisions: [Revision], workingParent: Int, graph: Bool) -> Answer {
+    static func log(_ revisions: [Revision], workingParent: Int, graph: Bool, holding role: String? = nil) -> Answer {
         let text: String
-        if revisions.isEmpty {
+        if revisions.isEmpty, let role {
+            text = "no revision database holds anything of role '\(Text.oneLine(role))'"
+        } else if revisions.isEmpty {
             text = "no revisions yet: 'odb commit' makes the first"
         } else if graph {
             text = Graph.render(revisions, workingParent: workingParent) {
