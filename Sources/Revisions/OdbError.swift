@@ -81,6 +81,9 @@ public enum OdbError: Error, Equatable, Sendable {
     /// Logical replication lives in the working database: a swap would leave its subscriptions
     /// following the replaced database, and dropping that would drop its slots.
     case replicationInUse(database: String, subscriptions: [String], slots: [String])
+    /// A database odb was to drop holds a subscription or is decoded by a slot, which the drop
+    /// would refuse or silently drop with it.
+    case replicationKeeps(Replication)
     /// `needed` and `free` in bytes; `path` is the server's data directory, when odb can see it.
     case notEnoughSpace(copying: String, needed: Int64, free: Int64, path: String?)
     case copyFailed(source: String, target: String, error: PostgresError)

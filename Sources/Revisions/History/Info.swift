@@ -6,6 +6,7 @@ extension Repository {
     public func info() throws -> Info {
         var info = try recordedInfo()
         info.copies = control.copyMethod()
+        info.keptForReplication = try keptForReplication()
         return info
     }
 

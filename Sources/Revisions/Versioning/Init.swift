@@ -95,7 +95,7 @@ extension Repository {
     /// (they are never user data); its revision databases too with `dropRevisions`, else they are
     /// left frozen and named in the outcome. The working database itself is never touched. In
     /// one transaction the metadata goes and the databases to drop are listed, so a kill leaves
-    /// them for the next odb to drop.
+    /// them for the next odb to drop. One that logical replication keeps refuses the untrack.
     public func untrack(dropRevisions: Bool) throws -> UntrackOutcome {
         let (spares, revisions): ([String], [String]) = try changing { state in
             if state.protected { throw OdbError.protected(database: database) }
@@ -104,6 +104,11 @@ extension Repository {
                     "SELECT dbname FROM odb.revisions WHERE database = \(database) AND dbname IS NOT NULL ORDER BY number"
                 ).map { try $0.string("dbname") }
                 let spares = try spareRecords.all().map(\.database)
+                // Once untracked, nothing would list them any more: refused now, nothing changed.
+                for name in spares + (dropRevisions ? revisions : []) {
+                    let replication = try connection.replication(of: name)
+                    if !replication.isEmpty { throw OdbError.replicationKeeps(replication) }
+                }
                 for name in spares + (dropRevisions ? revisions : []) { try discarded.add(name) }
                 try tracking.delete()
                 return (spares, revisions)

@@ -34,12 +34,24 @@ public struct Info: Codable, Sendable, Equatable {
     public var sparesSize: Int64 = 0
     /// Replaced working databases not dropped yet.
     public var discardedSize: Int64 = 0
+    /// Those of them logical replication keeps: odb drops them once it is gone.
+    public var keptForReplication: [Replication] = []
     /// Why the background worker last failed to build a spare, if it did.
     public var spareFailure: SpareFailure? = nil
     /// Whether copies on this server clone (PostgreSQL 18 on a file system that shares blocks).
     public var copies: CopyMethod?
     /// Whether the working database is on the server (false: renamed or dropped by hand).
     public var exists = true
+}
+
+/// The logical replication tied to a database: the subscriptions that live in it and the slots
+/// that decode it. odb never drops such a database (see `drop(_:)`), nor swaps it out.
+public struct Replication: Codable, Sendable, Equatable {
+    public let database: String
+    public var subscriptions: [String] = []
+    public var slots: [String] = []
+
+    public var isEmpty: Bool { subscriptions.isEmpty && slots.isEmpty }
 }
 
 /// A session that odb ended to get a database to itself.
@@ -119,6 +131,8 @@ public enum Event: Sendable, Equatable {
     case builtSpare(number: Int, database: String)
     case droppedSpare(number: Int, database: String)
     case droppedDiscarded(database: String)
+    /// A database odb was to drop and did not: logical replication holds it (it stays listed).
+    case keptForReplication(Replication)
     case skippedSpare(number: Int, reason: OdbError)
     /// Roles the recorded owner, grants or settings name are gone; those were left out.
     case rolesMissing(database: String, roles: [String])

@@ -114,6 +114,8 @@ extension OdbError {
             "the revision database '\(database)' is open (\(detail)), so PostgreSQL cannot copy it; odb never ends those sessions: close them, and make it read-only again with ALTER DATABASE … ALLOW_CONNECTIONS false"
         case .replicationInUse(let database, let subscriptions, let slots):
             "'\(database)' takes part in logical replication (\((subscriptions.map { "subscription \($0)" } + slots.map { "slot \($0)" }).joined(separator: ", "))): replacing it would leave them on the old database; drop them first (ALTER SUBSCRIPTION … DISABLE, SET (slot_name = NONE), DROP SUBSCRIPTION; pg_drop_replication_slot), then revert, then set them up again"
+        case .replicationKeeps(let replication):
+            "\(Text.replicationKeeps(replication)); then run the command again"
         case .protected(let database):
             "'\(database)' is protected; run 'odb protect --off' first if you really mean it"
         case .notEnoughSpace(let source, let needed, let free, let path):
