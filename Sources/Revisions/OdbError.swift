@@ -68,6 +68,8 @@ public enum OdbError: Error, Equatable, Sendable {
     case nameTaken(database: String)
     /// Revision databases of `database` exist that this control database did not make.
     case trackedElsewhere(database: String, revision: String)
+    /// Another control database on the server (`control`) tracks `database`.
+    case trackedByAnother(database: String, control: String)
     case busy(database: String, holder: Session?)
     case connectionsOpen(database: String, sessions: [Session])
     /// Prepared transactions (two-phase commit) on the database, which only their owner can end.

@@ -1,7 +1,11 @@
 /// odb's schema in the control database, upgraded one version at a time.
 struct ControlSchema {
     /// The schema version this odb writes; a newer one in the database is refused.
-    static let version = 4
+    static let version = 5
+
+    /// The comment odb puts on the control databases it makes (schema 5 on), by which one finds
+    /// the others (`otherControlDatabases(also:)`); written in the migration below as it is here.
+    static let mark = "odb control database"
 
     let connection: Connection
 
@@ -161,6 +165,19 @@ struct ControlSchema {
                 created_at timestamptz NOT NULL DEFAULT now()
             )
             """,
+        ],
+        [
+            // The mark (`mark`) by which control databases find each other. Only the database's
+            // owner may comment on it: another role's control database stays unmarked.
+            """
+            DO $$
+            BEGIN
+                EXECUTE format('COMMENT ON DATABASE %I IS %L', current_database(), 'odb control database');
+            EXCEPTION WHEN insufficient_privilege THEN
+                NULL;
+            END
+            $$
+            """
         ],
     ]
 }

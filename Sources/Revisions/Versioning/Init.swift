@@ -20,6 +20,7 @@ extension Repository {
         if let owner = try CheckoutRecords.owner(of: database, on: connection) {
             throw OdbError.invalidDatabaseName(database, reason: .checkout(of: owner))
         }
+        try refuseTrackedByAnother()
         return try control.withLock(on: database, timeout: options.lockTimeout, events: events) {
             if try tracking.state() != nil { try finishInterrupted() }
             if try tracking.state() == nil, let other = try revisionsMadeElsewhere().first {
@@ -65,6 +66,15 @@ extension Repository {
         ).map { try $0.string("datname") }.filter { name in
             Names.isOdbMade(name) && !name.hasSuffix("-spare") && !name.contains("*odb-")
                 && Int(name.dropFirst(prefix.count)).map { Names.revisionDatabase(database, number: $0) == name } == true
+        }
+    }
+
+    /// Refuses a database another control database on the server tracks, when this role can read
+    /// it (see `controlDatabase(tracking:also:)`): two would drop each other's revisions. Asked at
+    /// `init`, and again before the first commit copies (both may have run `init` at once).
+    func refuseTrackedByAnother() throws {
+        if let other = try connection.controlDatabase(tracking: database, also: control.also) {
+            throw OdbError.trackedByAnother(database: database, control: other)
         }
     }
 

@@ -100,6 +100,8 @@ extension OdbError {
             "\(what) needs confirmation: add -y (there is no terminal to ask on)"
         case .trackedElsewhere(let database, let revision):
             "'\(database)' seems to be tracked by another odb control database on this server (its revision database '\(revision)' is not this one's); use that control database (--control-db), or untrack it there first"
+        case .trackedByAnother(let database, let control):
+            "'\(database)' is tracked by the control database '\(control)' on this server, and two would drop each other's revisions; use that one (--control-db \(control)), or run 'odb untrack \(database)' there first"
         case .nameTaken(let database):
             "a database '\(database)' already exists and odb did not make it; rename or drop it, then try again"
         case .busy(let database, let holder):
