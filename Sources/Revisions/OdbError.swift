@@ -22,8 +22,8 @@ public enum OdbError: Error, Equatable, Sendable {
     /// The embedded cluster was made by another major version of PostgreSQL than the programs found.
     case clusterVersionMismatch(path: String, cluster: String, programs: String, binDirectory: String)
     case controlSchemaTooNew(found: Int, supported: Int)
-    /// The database named as the control database holds other things than odb's metadata.
-    case notAControlDatabase(String)
+    /// The database named as the control database is not one odb may write its metadata into.
+    case notAControlDatabase(String, reason: ControlProblem)
     /// The journal names an operation this odb does not know (written by a newer odb).
     case unknownOperation(database: String, kind: String)
     case notPermitted(Action, reason: String)
@@ -126,6 +126,20 @@ public enum OdbError: Error, Equatable, Sendable {
         case createControlDatabase(String)
         case alterDatabase(String)
         case endSession(database: String, Session)
+    }
+
+    /// Why a database cannot be a control database.
+    public enum ControlProblem: Equatable, Sendable {
+        /// `postgres`, `template0` or `template1`.
+        case postgresOwn
+        /// It holds tables, views, sequences or functions.
+        case holdsObjects
+        /// Another control database tracks it (it may be empty only because it is new).
+        case tracked(by: String)
+        /// Databases named as odb names those it makes for a tracked database are named after it.
+        case revisionDatabases(String)
+        /// Named like the databases odb makes (`NAME*3`, `NAME*3-spare`, …).
+        case odbName
     }
 
     /// Why a name cannot be a database odb tracks, or a tag.

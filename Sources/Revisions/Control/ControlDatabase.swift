@@ -25,6 +25,7 @@ public final class ControlDatabase {
     public static func open(
         server: Server, name: String = defaultName, conninfo: String, create: Bool = true, also: [String] = []
     ) throws -> ControlDatabase {
+        if Names.isOdbMade(name) { throw OdbError.notAControlDatabase(name, reason: .odbName) }
         let connection: Connection
         let started = ContinuousClock.now
         do {
@@ -52,7 +53,7 @@ public final class ControlDatabase {
         try connection.limitAbandonedStatements()
         let others = also.filter { $0 != name }
         let control = ControlDatabase(name: name, connection: connection, server: server, also: others)
-        try ControlSchema(connection: connection).migrate()
+        try ControlSchema(connection: connection).migrate(also: others)
         return control
     }
 

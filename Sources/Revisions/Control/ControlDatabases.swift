@@ -35,4 +35,11 @@ extension Connection {
         return nil
     }
 
+    /// The databases on the server named as odb names those it makes for `database`: revisions,
+    /// spares, a revert's replacement, replaced working databases, whichever control database
+    /// made them.
+    func databasesNamedAfter(_ database: String) throws -> [String] {
+        try query("SELECT datname FROM pg_database WHERE strpos(datname, '*') > 0 ORDER BY datname")
+            .map { try $0.string("datname") }.filter { Names.isOdbMade($0, for: database) }
+    }
 }

@@ -60,13 +60,7 @@ extension Repository {
     /// Revision databases of this database that this control database did not make: signs that
     /// another control database on the server tracks it (two would drop each other's revisions).
     func revisionsMadeElsewhere() throws -> [String] {
-        let prefix = database + "*"
-        return try connection.query(
-            "SELECT datname FROM pg_database WHERE left(datname, \(prefix.count)) = \(prefix) ORDER BY datname"
-        ).map { try $0.string("datname") }.filter { name in
-            Names.isOdbMade(name) && !name.hasSuffix("-spare") && !name.contains("*odb-")
-                && Int(name.dropFirst(prefix.count)).map { Names.revisionDatabase(database, number: $0) == name } == true
-        }
+        try connection.databasesNamedAfter(database).filter { $0.contains(/\*[0-9]+$/) }
     }
 
     /// Refuses a database another control database on the server tracks, when this role can read

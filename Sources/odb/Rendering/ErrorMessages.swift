@@ -34,8 +34,8 @@ extension OdbError {
             "the embedded cluster at \(path) was made by PostgreSQL \(cluster), but the programs in \(binDirectory) are PostgreSQL \(programs), and a cluster's major version cannot change without pg_upgrade; set ODB_PG_BINDIR to PostgreSQL \(cluster)'s programs, or move the cluster aside to make a new one"
         case .noControlDatabase(let name, let server):
             "no odb control database '\(name)' on \(server); run 'odb init DB' to start tracking a database there, or give --control-db"
-        case .notAControlDatabase(let name):
-            "'\(name)' is not an odb control database (it holds other objects, or is PostgreSQL's own); give --control-db a database odb made, or a new name for odb to create"
+        case .notAControlDatabase(let name, let reason):
+            "'\(name)' is not an odb control database: \(reason.text); give --control-db a database odb made, or a new name for odb to create"
         case .controlSchemaTooNew(let found, let supported):
             "the control database was set up by a newer odb (schema \(found), this odb knows \(supported)); upgrade odb"
         case .unknownOperation(let database, let kind):
@@ -208,6 +208,18 @@ extension OdbError.Action {
         case .createControlDatabase(let name): "create the control database '\(name)'"
         case .alterDatabase(let name): "change '\(name)'"
         case .endSession(let database, let session): "end the sessions on '\(database)' (\(session))"
+        }
+    }
+}
+
+extension OdbError.ControlProblem {
+    var text: String {
+        switch self {
+        case .postgresOwn: "it is PostgreSQL's own"
+        case .holdsObjects: "it holds other objects"
+        case .tracked(let control): "it is tracked by the control database '\(control)'"
+        case .revisionDatabases(let made): "it has revision databases ('\(made)'), made by another control database"
+        case .odbName: "it is named like the databases odb makes (NAME*3, NAME*3-spare, NAME*odb-new)"
         }
     }
 }

@@ -3,10 +3,44 @@ import Testing
 
 @testable import Revisions
 
-/// How control databases find each other on a server: two control databases never track one
-/// database.
+/// Which databases may hold odb's metadata, and how control databases find each other on a server:
+/// a tracked database, even an empty one, never becomes a control database, and two control
+/// databases never track one database.
 extension Integration {
     @Suite struct ControlDatabaseSafetyTests {
+        /// `init X --create` makes an empty database: it is still X, tracked, and so are a database
+        /// with revision databases named after it and one named like odb's own. None of them gets
+        /// odb's schema.
+        @Test(arguments: ["tracked", "revisions", "odb name"])
+        func anEmptyDatabaseOdbKnowsIsNotAControlDatabase(_ kind: String) async throws {
+            try await withSandbox { sandbox in
+                let admin = try sandbox.connect()
+                let control: String
+                let reason: String
+                switch kind {
+                case "tracked":
+                    control = sandbox.name("made")
+                    try await expectSuccess(sandbox.odb(["init", control, "--create"]))
+                    reason = "is tracked by the control database '\(sandbox.control)'"
+                case "revisions":
+                    control = sandbox.name("elsewhere")
+                    try admin.query("CREATE DATABASE \(identifier: control)")
+                    try admin.query("CREATE DATABASE \(identifier: Names.revisionDatabase(control, number: 3))")
+                    reason = "has revision databases"
+                default:
+                    control = Names.spareDatabase(sandbox.name("other"), number: 2)
+                    try admin.query("CREATE DATABASE \(identifier: control)")
+                    reason = "named like the databases odb makes"
+                }
+                // From the project's folder, which remembers the sandbox's control database.
+                let result = try await sandbox.odbElsewhere(
+                    ["init", sandbox.name("new"), "--create"], control: control, inProject: kind == "tracked")
+                expectOneLine(result, containing: reason)
+                #expect(try sandbox.connect(control).query("SELECT 1 FROM pg_namespace WHERE nspname = 'odb'").isEmpty)
+                #expect(try !sandbox.databases().contains(sandbox.name("new")))
+            }
+        }
+
         /// A second control database on the server finds the first by its mark and refuses to
         /// track what it tracks, before either has made a revision database.
         @Test func aSecondControlDatabaseRefusesADatabaseTheFirstTracks() async throws {
