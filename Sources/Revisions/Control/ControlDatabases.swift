@@ -19,6 +19,13 @@ extension Connection {
         return names
     }
 
+    /// Whether `name` bears the mark of a control database, whoever may read it.
+    func isMarkedControlDatabase(_ name: String) throws -> Bool {
+        try !query(
+            "SELECT 1 FROM pg_database WHERE datname = \(name) AND shobj_description(oid, 'pg_database') = \(ControlSchema.mark)"
+        ).isEmpty
+    }
+
     /// The first other control database (see `otherControlDatabases(also:)`) that tracks
     /// `tracked`, asked through a connection of its own; one this role cannot read (another
     /// role's, not odb's after all, gone) is passed over.

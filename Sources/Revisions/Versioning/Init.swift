@@ -5,7 +5,7 @@ extension Repository {
     /// recording and creating it leaves no tracked database without its database.
     func track(create: Bool) throws -> InitOutcome {
         try Names.validateDatabase(database)
-        if database == control.name {
+        if try database == control.name || connection.isMarkedControlDatabase(database) {
             throw OdbError.invalidDatabaseName(database, reason: .controlDatabase)
         }
         if ["template0", "template1"].contains(database) {

@@ -236,7 +236,7 @@ extension OdbError.NameProblem {
         case .number: "a number would hide the revision of that number"
         case .tip: "'tip' always means the newest revision"
         case .hiddenMarker: "'@N' names a hidden state (a working database a revert kept)"
-        case .controlDatabase: "it is odb's control database"
+        case .controlDatabase: "it is an odb control database"
         case .template: "it is the template every CREATE DATABASE starts from"
         case .madeByOdb: "it is a database odb made for a revision"
         case .checkout(let database): "it is a checkout of '\(database)'; 'odb checkout --drop' drops it"

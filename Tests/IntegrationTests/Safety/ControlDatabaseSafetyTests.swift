@@ -57,6 +57,17 @@ extension Integration {
             }
         }
 
+        /// Another control database is never tracked: a revert would rewind the history it holds.
+        @Test func anotherControlDatabaseIsNotTracked() async throws {
+            try await withSandbox { sandbox in
+                _ = try await sandbox.tracked("first", rows: [1])
+                let result = try await sandbox.odbElsewhere(["init", sandbox.control], control: sandbox.prefix + "_other")
+                expectOneLine(result, containing: "'\(sandbox.control)' cannot be a database name: it is an odb control database")
+                let tracked = try sandbox.connect(sandbox.prefix + "_other").query("SELECT 1 FROM odb.databases")
+                #expect(tracked.isEmpty)
+            }
+        }
+
         /// A control database made before the mark existed gets it from the schema's migration.
         @Test func anOlderControlDatabaseIsMarked() async throws {
             try await withSandbox { sandbox in
