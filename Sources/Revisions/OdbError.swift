@@ -22,8 +22,8 @@ public enum OdbError: Error, Equatable, Sendable {
     /// The embedded cluster was made by another major version of PostgreSQL than the programs found.
     case clusterVersionMismatch(path: String, cluster: String, programs: String, binDirectory: String)
     case controlSchemaTooNew(found: Int, supported: Int)
-    /// The database named as the control database holds other things than odb's metadata.
-    case notAControlDatabase(String)
+    /// The database named as the control database is not one odb may write its metadata into.
+    case notAControlDatabase(String, reason: ControlProblem)
     /// The journal names an operation this odb does not know (written by a newer odb).
     case unknownOperation(database: String, kind: String)
     case notPermitted(Action, reason: String)
@@ -68,6 +68,8 @@ public enum OdbError: Error, Equatable, Sendable {
     case nameTaken(database: String)
     /// Revision databases of `database` exist that this control database did not make.
     case trackedElsewhere(database: String, revision: String)
+    /// Another control database on the server (`control`) tracks `database`.
+    case trackedByAnother(database: String, control: String)
     case busy(database: String, holder: Session?)
     case connectionsOpen(database: String, sessions: [Session])
     /// Prepared transactions (two-phase commit) on the database, which only their owner can end.
@@ -81,6 +83,9 @@ public enum OdbError: Error, Equatable, Sendable {
     /// Logical replication lives in the working database: a swap would leave its subscriptions
     /// following the replaced database, and dropping that would drop its slots.
     case replicationInUse(database: String, subscriptions: [String], slots: [String])
+    /// A database odb was to drop holds a subscription or is decoded by a slot, which the drop
+    /// would refuse or silently drop with it.
+    case replicationKeeps(Replication)
     /// `needed` and `free` in bytes; `path` is the server's data directory, when odb can see it;
     /// `odbHolds`, what the databases odb made on that server (revisions, spares, hidden and
     /// replaced states) take, when it could be measured: what purging them could give back.
@@ -123,6 +128,20 @@ public enum OdbError: Error, Equatable, Sendable {
         case createControlDatabase(String)
         case alterDatabase(String)
         case endSession(database: String, Session)
+    }
+
+    /// Why a database cannot be a control database.
+    public enum ControlProblem: Equatable, Sendable {
+        /// `postgres`, `template0` or `template1`.
+        case postgresOwn
+        /// It holds tables, views, sequences or functions.
+        case holdsObjects
+        /// Another control database tracks it (it may be empty only because it is new).
+        case tracked(by: String)
+        /// Databases named as odb names those it makes for a tracked database are named after it.
+        case revisionDatabases(String)
+        /// Named like the databases odb makes (`NAME*3`, `NAME*3-spare`, …).
+        case odbName
     }
 
     /// Why a name cannot be a database odb tracks, or a tag.

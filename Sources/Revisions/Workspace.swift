@@ -48,8 +48,12 @@ public final class Workspace {
         try Names.validateDatabase(name)
         let control: ControlDatabase
         do {
+            // Those this project would use but for --control-db, and the default.
+            var usual = options
+            usual.controlDatabase = nil
             control = try ControlDatabase.open(
-                server: server, name: name, conninfo: conninfo, create: options.createControlDatabase)
+                server: server, name: name, conninfo: conninfo, create: options.createControlDatabase,
+                also: [controlDatabaseName(usual, config: config), ControlDatabase.defaultName])
         } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
             // Another role's control database: say whose rights are missing, not only the schema.
             let role = parsedOptions(conninfo)["user"] ?? options.environment["PGUSER"] ?? Repository.author

@@ -17,8 +17,10 @@ struct ServerTrait: SuiteTrait, TestScoping {
         let folder = try temporaryFolder("odb-tests")
         var settings = EmbeddedCluster.Settings(durable: false)
         // Tests run side by side, each with its own connections and the odb processes it starts;
-        // some prepare transactions.
-        settings.serverSettings = ["max_connections": "500", "max_prepared_transactions": "10"]
+        // some prepare transactions, and a few make logical replication slots.
+        settings.serverSettings = [
+            "max_connections": "500", "max_prepared_transactions": "10", "wal_level": "logical", "max_replication_slots": "20",
+        ]
         let cluster = EmbeddedCluster(directory: folder + "/cluster", settings: settings)
         let programs = try await PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment)
         do {
@@ -106,12 +108,15 @@ struct Sandbox {
     }
 
     /// Runs `odb ARGUMENTS` on this sandbox's server and control database, as a user would, with
-    /// no background worker unless `environment` asks for one.
-    func odb(_ arguments: [String], url: String? = nil, environment: [String: String?] = [:]) async throws -> ProgramResult {
+    /// no background worker unless `environment` asks for one; stopped after `timeout` if given.
+    func odb(
+        _ arguments: [String], url: String? = nil, environment: [String: String?] = [:], timeout: Duration? = nil
+    ) async throws -> ProgramResult {
         let base: [String: String?] = ["ODB_URL": nil, "PGHOST": nil, "ODB_BACKGROUND": "0", "ODB_FAULT": nil]
         return try await Program(
             Self.executable, [arguments[0], "--url", url ?? conninfo, "--control-db", control] + arguments.dropFirst(),
-            environment: .inherited(changing: base.merging(environment) { $1 }), workingDirectory: directory
+            environment: .inherited(changing: base.merging(environment) { $1 }), workingDirectory: directory,
+            timeout: timeout
         ).result()
     }
 

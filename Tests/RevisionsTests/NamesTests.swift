@@ -34,6 +34,24 @@ import Testing
         #expect(!new.hasSuffix("*1") && !spare.hasSuffix("*1"))
     }
 
+    /// Which tracked database a name of odb's belongs to, long names' hashed form included: what
+    /// keeps a database with revision databases from becoming a control database.
+    @Test func odbsNamesBelongToTheirDatabase() {
+        let long = String(repeating: "a", count: 70)
+        for database in ["demo", "a*b", long] {
+            for name in [
+                Names.revisionDatabase(database, number: 3), Names.spareDatabase(database, number: 3),
+                Names.replacementDatabase(database), Names.discardedDatabase(database, oid: "16384"),
+            ] {
+                #expect(Names.isOdbMade(name, for: database), "\(name)")
+                #expect(!Names.isOdbMade(name, for: database + "x"), "\(name)")
+            }
+        }
+        #expect(!Names.isOdbMade("demo*x", for: "demo"))
+        #expect(!Names.isOdbMade("demo", for: "demo"))
+        #expect(!Names.isOdbMade("a*b*3", for: "a"))
+    }
+
     @Test(arguments: ["", String(repeating: "x", count: 64), "a\0b"])
     func badDatabaseNamesAreRefused(_ name: String) {
         #expect(throws: OdbError.self) { try Names.validateDatabase(name) }

@@ -21,6 +21,9 @@ import Testing
                   "database" : "demo",
                   "discardedSize" : 0,
                   "exists" : true,
+                  "keptForReplication" : [
+
+                  ],
                   "parent" : 0,
                   "parentTags" : [
 
@@ -58,6 +61,12 @@ import Testing
         var two = info
         two.spares += [Spare(number: 4, database: "demo*4-spare", ready: true, size: 0)]
         #expect(Answer.info(two).text.contains("spares   : revisions 2, 4 (1.0 MB)"))
+        two.keptForReplication = [Replication(database: "demo*1", slots: ["audit"])]
+        #expect(
+            Answer.info(two).text.hasSuffix(
+                "to drop  : 3.0 MB replaced by reverts\nkept     : logical replication keeps 'demo*1': slot audit decodes it"
+                    + " (dropping the database would drop the slot); if nothing needs it any more, run: "
+                    + "SELECT pg_drop_replication_slot('audit')"))
     }
 
     /// Where copies clone, revisions share blocks with the database they came from: their sizes

@@ -6,20 +6,26 @@ public final class ControlDatabase {
     public let name: String
     public let connection: Connection
     public let server: Server
+    /// The control databases to ask, besides the marked ones, whether they track a database
+    /// (`otherControlDatabases(also:)`): those this project could use instead (its own, `odb`).
+    let also: [String]
     var storageCache: ServerStorage?
     var cloneCache: CloneSupport?
 
-    init(name: String, connection: Connection, server: Server) {
+    init(name: String, connection: Connection, server: Server, also: [String] = []) {
         self.name = name
         self.connection = connection
         self.server = server
+        self.also = also
     }
 
     /// Connects to the control database, creating it and its schema when missing if `create`
-    /// (only `odb init` does: any other command on a server without one says so).
-    public static func open(server: Server, name: String = defaultName, conninfo: String, create: Bool = true) throws
-        -> ControlDatabase
-    {
+    /// (only `odb init` does: any other command on a server without one says so). `also` are
+    /// the other control databases this project could use (see `also`).
+    public static func open(
+        server: Server, name: String = defaultName, conninfo: String, create: Bool = true, also: [String] = []
+    ) throws -> ControlDatabase {
+        if Names.isOdbMade(name) { throw OdbError.notAControlDatabase(name, reason: .odbName) }
         let connection: Connection
         let started = ContinuousClock.now
         do {
@@ -45,8 +51,9 @@ public final class ControlDatabase {
         }
         try SupportedVersions.check(connection.serverVersion, server: server.display)
         try connection.limitAbandonedStatements()
-        let control = ControlDatabase(name: name, connection: connection, server: server)
-        try ControlSchema(connection: connection).migrate()
+        let others = also.filter { $0 != name }
+        let control = ControlDatabase(name: name, connection: connection, server: server, also: others)
+        try ControlSchema(connection: connection).migrate(also: others)
         return control
     }
 

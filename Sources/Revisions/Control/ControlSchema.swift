@@ -1,19 +1,27 @@
 /// odb's schema in the control database, upgraded one version at a time.
 struct ControlSchema {
     /// The schema version this odb writes; a newer one in the database is refused.
-    static let version = 4
+    static let version = 5
+
+    /// The comment odb puts on the control databases it makes (schema 5 on), by which one finds
+    /// the others (`otherControlDatabases(also:)`); written in the migration below as it is here.
+    static let mark = "odb control database"
 
     let connection: Connection
 
     /// Creates or upgrades the schema under a lock, so that two odb processes starting together
     /// do not both try. A database without odb's schema becomes a control database only if it
-    /// holds nothing else: never a tracked database, a user's database or `postgres`, whose
-    /// history a later revert would wipe.
-    func migrate() throws {
+    /// holds nothing else and odb knows nothing of it: never a tracked database (even one still
+    /// empty), a user's database or `postgres`, whose history a later revert would wipe.
+    /// `also` are the control databases to ask besides the marked ones.
+    func migrate(also: [String] = []) throws {
         let found = try currentVersion()
         if found == Self.version { return }
         if found > Self.version { throw OdbError.controlSchemaTooNew(found: found, supported: Self.version) }
-        if found == 0 { try checkEmpty() }
+        if found == 0 {
+            try checkEmpty()
+            try checkUnknown(also: also)
+        }
         try connection.transaction {
             try connection.query("SELECT pg_advisory_xact_lock(\(LockClass.database.rawValue), 0)")
             let version = try currentVersion()
@@ -32,7 +40,9 @@ struct ControlSchema {
     /// is one of PostgreSQL's own.
     private func checkEmpty() throws {
         let name = connection.database
-        if ["postgres", "template0", "template1"].contains(name) { throw OdbError.notAControlDatabase(name) }
+        if ["postgres", "template0", "template1"].contains(name) {
+            throw OdbError.notAControlDatabase(name, reason: .postgresOwn)
+        }
         let objects = try connection.query(
             """
             SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -41,7 +51,20 @@ struct ControlSchema {
                     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%') AS objects
             """
         ).first?.int("objects")
-        if objects != 0 { throw OdbError.notAControlDatabase(name) }
+        if objects != 0 { throw OdbError.notAControlDatabase(name, reason: .holdsObjects) }
+    }
+
+    /// Refuses an empty database that odb knows as something else: one another control database
+    /// tracks (`init X --create` leaves X empty), or one with databases named as odb names those
+    /// it makes for a tracked database.
+    private func checkUnknown(also: [String]) throws {
+        let name = connection.database
+        if let other = try connection.controlDatabase(tracking: name, also: also) {
+            throw OdbError.notAControlDatabase(name, reason: .tracked(by: other))
+        }
+        if let made = try connection.databasesNamedAfter(name).first {
+            throw OdbError.notAControlDatabase(name, reason: .revisionDatabases(made))
+        }
     }
 
     private func currentVersion() throws -> Int {
@@ -161,6 +184,19 @@ struct ControlSchema {
                 created_at timestamptz NOT NULL DEFAULT now()
             )
             """,
+        ],
+        [
+            // The mark (`mark`) by which control databases find each other. Only the database's
+            // owner may comment on it: another role's control database stays unmarked.
+            """
+            DO $$
+            BEGIN
+                EXECUTE format('COMMENT ON DATABASE %I IS %L', current_database(), 'odb control database');
+            EXCEPTION WHEN insufficient_privilege THEN
+                NULL;
+            END
+            $$
+            """
         ],
     ]
 }

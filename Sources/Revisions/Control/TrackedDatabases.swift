@@ -26,6 +26,11 @@ struct TrackedDatabase {
         }
     }
 
+    /// Whether the control database `connection` is to tracks `name`.
+    static func mentions(_ name: String, on connection: Connection) throws -> Bool {
+        try !connection.query("SELECT 1 FROM odb.databases WHERE name = \(name)").isEmpty
+    }
+
     /// Starts tracking, at revision 1 with no parent.
     func insert() throws {
         try connection.query("INSERT INTO odb.databases (name, revision, parent) VALUES (\(database), 1, 0)")

@@ -2,12 +2,14 @@ import Foundation
 
 /// Where the working database stands, as `odb info` shows it.
 extension Repository {
-    /// In one query, and one more where odb can see the server's files, for leftover folders.
+    /// In one query, one more for the replaced databases logical replication keeps, and one more
+    /// where odb can see the server's files, for leftover folders.
     public func info() throws -> Info {
         var info = try recordedInfo()
         info.copies = control.copyMethod()
         let leftovers = try control.leftoverFolders()
         if !leftovers.isEmpty { info.leftoverFolders = LeftoverFolders(leftovers) }
+        info.keptForReplication = try keptForReplication()
         return info
     }
 

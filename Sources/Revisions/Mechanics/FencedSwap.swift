@@ -38,7 +38,7 @@ extension Repository {
     ) throws -> [Session] {
         var ended: [Session] = []
         let replication = try connection.replication(of: database)
-        if !replication.subscriptions.isEmpty || !replication.slots.isEmpty {
+        if !replication.isEmpty {
             throw OdbError.replicationInUse(
                 database: database, subscriptions: replication.subscriptions, slots: replication.slots)
         }

@@ -39,8 +39,9 @@ extension Connection {
     }
 
     /// The logical replication tied to a database: subscriptions that live in it, and slots that
-    /// decode it. A rename swap would leave both on the replaced database.
-    func replication(of database: String) throws -> (subscriptions: [String], slots: [String]) {
+    /// decode it. A rename swap would leave both on the replaced database; `DROP DATABASE` drops
+    /// the inactive slots without a word, and refuses the subscriptions.
+    func replication(of database: String) throws -> Replication {
         let row = try query(
             """
             SELECT coalesce((SELECT json_agg(subname ORDER BY subname) FROM pg_subscription WHERE subdbid = d.oid), '[]')::text AS subscriptions,
@@ -48,8 +49,9 @@ extension Connection {
             FROM pg_database d WHERE d.datname = \(database)
             """
         ).first
-        guard let row else { return ([], []) }
-        return (try row.jsonArray("subscriptions"), try row.jsonArray("slots"))
+        guard let row else { return Replication(database: database) }
+        return Replication(
+            database: database, subscriptions: try row.jsonArray("subscriptions"), slots: try row.jsonArray("slots"))
     }
 
     /// The names of every role.

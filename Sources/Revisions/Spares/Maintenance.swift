@@ -14,9 +14,10 @@ extension Repository {
     /// again until the next change, so any command that finds this starts a worker.
     public func spareBuildAbandoned() throws -> Bool { try spareRecords.anyAbandoned() }
 
-    /// Whether a maintenance pass has anything to do.
+    /// Whether a maintenance pass has anything to do. A discarded database that logical
+    /// replication keeps is not: it waits for the user (and the next pass) rather than a loop.
     func maintenanceDue() throws -> Bool {
-        if try !discarded.names().isEmpty { return true }
+        if try discarded.names().contains(where: { try connection.replication(of: $0).isEmpty }) { return true }
         let spares = try spareRecords.all()
         if spares.contains(where: { !$0.ready }) { return true }
         return Set(try wantedSpares().map(\.number)) != Set(spares.map(\.number))
@@ -66,12 +67,12 @@ extension Repository {
                 try build(next.name, of: next.number, from: next.source)
             } catch OdbError.copyFailed(_, _, let error) where error.isPreemption {
                 // A command preempted this copy; it starts a worker again once it is done.
-                try? dropSpare(number: next.number, name: next.name)
+                _ = try? dropSpare(number: next.number, name: next.name)
                 report.skipped = Self.preempted
                 return
             } catch {
                 if case OdbError.interrupted = OdbError.from(error) { throw error }
-                try? dropSpare(number: next.number, name: next.name)
+                _ = try? dropSpare(number: next.number, name: next.name)
                 try? tracking.recordSpareFailure(SpareFailure(number: next.number, error: error))
                 guard let skipped = error as? OdbError, case .notEnoughSpace = skipped else { throw error }
                 report.skipped = "not enough disk space"
@@ -90,8 +91,7 @@ extension Repository {
             let wanted = try wantedSpares()
             let have = try spareRecords.all()
             for spare in have where !wanted.contains(where: { $0.number == spare.number }) {
-                try dropSpare(number: spare.number, name: spare.database)
-                report.dropped.append(spare.database)
+                if try dropSpare(number: spare.number, name: spare.database) { report.dropped.append(spare.database) }
             }
             guard let missing = wanted.first(where: { want in !have.contains { $0.number == want.number } }) else {
                 return nil
@@ -124,10 +124,12 @@ extension Repository {
     }
 
     /// Forgets a spare and drops it: moved to the discarded list first, in one statement, so
-    /// that no spare row ever names a database that is gone.
-    func dropSpare(number: Int, name: String) throws {
+    /// that no spare row ever names a database that is gone. True when this odb dropped it.
+    @discardableResult
+    func dropSpare(number: Int, name: String) throws -> Bool {
         try spareRecords.discard(named: name)
-        try dropDiscarded(name)
+        guard try dropDiscarded(name) else { return false }
         events(.droppedSpare(number: number, database: name))
+        return true
     }
 }

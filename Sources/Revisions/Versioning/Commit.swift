@@ -12,6 +12,7 @@ extension Repository {
             // Taken before the sessions end: what they write from here on shows as a change.
             let baseline = currentBaseline()
             let number = state.revision
+            if number == 1 { try refuseTrackedByAnother() }
             let frozen = Names.revisionDatabase(database, number: number)
             if try databaseExists(frozen) { throw OdbError.nameTaken(database: frozen) }
             let entry = Journal.Entry(

@@ -5,7 +5,7 @@ extension Repository {
     /// recording and creating it leaves no tracked database without its database.
     func track(create: Bool) throws -> InitOutcome {
         try Names.validateDatabase(database)
-        if database == control.name {
+        if try database == control.name || connection.isMarkedControlDatabase(database) {
             throw OdbError.invalidDatabaseName(database, reason: .controlDatabase)
         }
         if ["template0", "template1"].contains(database) {
@@ -20,6 +20,7 @@ extension Repository {
         if let owner = try CheckoutRecords.owner(of: database, on: connection) {
             throw OdbError.invalidDatabaseName(database, reason: .checkout(of: owner))
         }
+        try refuseTrackedByAnother()
         return try control.withLock(on: database, timeout: options.lockTimeout, events: events) {
             if try tracking.state() != nil { try finishInterrupted() }
             if try tracking.state() == nil, let other = try revisionsMadeElsewhere().first {
@@ -59,12 +60,15 @@ extension Repository {
     /// Revision databases of this database that this control database did not make: signs that
     /// another control database on the server tracks it (two would drop each other's revisions).
     func revisionsMadeElsewhere() throws -> [String] {
-        let prefix = database + "*"
-        return try connection.query(
-            "SELECT datname FROM pg_database WHERE left(datname, \(prefix.count)) = \(prefix) ORDER BY datname"
-        ).map { try $0.string("datname") }.filter { name in
-            Names.isOdbMade(name) && !name.hasSuffix("-spare") && !name.contains("*odb-")
-                && Int(name.dropFirst(prefix.count)).map { Names.revisionDatabase(database, number: $0) == name } == true
+        try connection.databasesNamedAfter(database).filter { $0.contains(/\*[0-9]+$/) }
+    }
+
+    /// Refuses a database another control database on the server tracks, when this role can read
+    /// it (see `controlDatabase(tracking:also:)`): two would drop each other's revisions. Asked at
+    /// `init`, and again before the first commit copies (both may have run `init` at once).
+    func refuseTrackedByAnother() throws {
+        if let other = try connection.controlDatabase(tracking: database, also: control.also) {
+            throw OdbError.trackedByAnother(database: database, control: other)
         }
     }
 
@@ -95,7 +99,7 @@ extension Repository {
     /// (they are never user data); its revision databases too with `dropRevisions`, else they are
     /// left frozen and named in the outcome. The working database itself is never touched. In
     /// one transaction the metadata goes and the databases to drop are listed, so a kill leaves
-    /// them for the next odb to drop.
+    /// them for the next odb to drop. One that logical replication keeps refuses the untrack.
     public func untrack(dropRevisions: Bool) throws -> UntrackOutcome {
         let (spares, revisions): ([String], [String]) = try changing { state in
             if state.protected { throw OdbError.protected(database: database) }
@@ -104,6 +108,11 @@ extension Repository {
                     "SELECT dbname FROM odb.revisions WHERE database = \(database) AND dbname IS NOT NULL ORDER BY number"
                 ).map { try $0.string("dbname") }
                 let spares = try spareRecords.all().map(\.database)
+                // Once untracked, nothing would list them any more: refused now, nothing changed.
+                for name in spares + (dropRevisions ? revisions : []) {
+                    let replication = try connection.replication(of: name)
+                    if !replication.isEmpty { throw OdbError.replicationKeeps(replication) }
+                }
                 for name in spares + (dropRevisions ? revisions : []) { try discarded.add(name) }
                 try tracking.delete()
                 return (spares, revisions)

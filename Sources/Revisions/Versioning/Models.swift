@@ -35,6 +35,8 @@ public struct Info: Codable, Sendable, Equatable {
     public var sparesSize: Int64 = 0
     /// Replaced working databases not dropped yet.
     public var discardedSize: Int64 = 0
+    /// Those of them logical replication keeps: odb drops them once it is gone.
+    public var keptForReplication: [Replication] = []
     /// Why the background worker last failed to build a spare, if it did.
     public var spareFailure: SpareFailure? = nil
     /// Whether copies on this server clone (PostgreSQL 18 on a file system that shares blocks).
@@ -43,6 +45,16 @@ public struct Info: Codable, Sendable, Equatable {
     public var exists = true
     /// Folders on the server's disk that no database owns (nil: none, or odb cannot see them).
     public var leftoverFolders: LeftoverFolders? = nil
+}
+
+/// The logical replication tied to a database: the subscriptions that live in it and the slots
+/// that decode it. odb never drops such a database (see `drop(_:)`), nor swaps it out.
+public struct Replication: Codable, Sendable, Equatable {
+    public let database: String
+    public var subscriptions: [String] = []
+    public var slots: [String] = []
+
+    public var isEmpty: Bool { subscriptions.isEmpty && slots.isEmpty }
 }
 
 /// A session that odb ended to get a database to itself.
@@ -125,6 +137,8 @@ public enum Event: Sendable, Equatable {
     case builtSpare(number: Int, database: String)
     case droppedSpare(number: Int, database: String)
     case droppedDiscarded(database: String)
+    /// A database odb was to drop and did not: logical replication holds it (it stays listed).
+    case keptForReplication(Replication)
     case skippedSpare(number: Int, reason: OdbError)
     /// Roles the recorded owner, grants or settings name are gone; those were left out.
     case rolesMissing(database: String, roles: [String])

@@ -35,6 +35,13 @@ public enum Names {
         name.contains(/\*(?:[0-9]+(?:-spare)?|odb-new|odb-old-[0-9]+)$/)
     }
 
+    /// Whether `name` is a name odb gives one of the databases it makes for `database` (see
+    /// `isOdbMade(_:)`), long names' hashed form included.
+    public static func isOdbMade(_ name: String, for database: String) -> Bool {
+        guard isOdbMade(name), let star = name.lastIndex(of: "*") else { return false }
+        return fitted(database, suffix: String(name[star...])) == name
+    }
+
     static func fitted(_ database: String, suffix: String) -> String {
         let full = database + suffix
         if full.utf8.count <= maximumLength { return full }

@@ -58,8 +58,10 @@ extension Repository {
             return try connection.transaction { try forget(numbers.filter(selected.contains)) }
         }
         try reached(.purgeForgotten)
-        try dropDiscarded()
-        for (number, name) in forgotten { events(.droppedRevision(number: number, database: name)) }
+        let dropped = try dropDiscarded()
+        for (number, name) in forgotten where dropped.contains(name) {
+            events(.droppedRevision(number: number, database: name))
+        }
         return forgotten.map(\.number)
     }
 

@@ -35,8 +35,8 @@ extension OdbError {
             "the embedded cluster at \(path) was made by PostgreSQL \(cluster), but the programs in \(binDirectory) are PostgreSQL \(programs), and a cluster's major version cannot change without pg_upgrade; set ODB_PG_BINDIR to PostgreSQL \(cluster)'s programs, or move the cluster aside to make a new one"
         case .noControlDatabase(let name, let server):
             "no odb control database '\(name)' on \(server); run 'odb init DB' to start tracking a database there, or give --control-db"
-        case .notAControlDatabase(let name):
-            "'\(name)' is not an odb control database (it holds other objects, or is PostgreSQL's own); give --control-db a database odb made, or a new name for odb to create"
+        case .notAControlDatabase(let name, let reason):
+            "'\(name)' is not an odb control database: \(reason.text); give --control-db a database odb made, or a new name for odb to create"
         case .controlSchemaTooNew(let found, let supported):
             "the control database was set up by a newer odb (schema \(found), this odb knows \(supported)); upgrade odb"
         case .unknownOperation(let database, let kind):
@@ -101,6 +101,8 @@ extension OdbError {
             "\(what) needs confirmation: add -y (there is no terminal to ask on)"
         case .trackedElsewhere(let database, let revision):
             "'\(database)' seems to be tracked by another odb control database on this server (its revision database '\(revision)' is not this one's); use that control database (--control-db), or untrack it there first"
+        case .trackedByAnother(let database, let control):
+            "'\(database)' is tracked by the control database '\(control)' on this server, and two would drop each other's revisions; use that one (--control-db \(control)), or run 'odb untrack \(database)' there first"
         case .nameTaken(let database):
             "a database '\(database)' already exists and odb did not make it; rename or drop it, then try again"
         case .busy(let database, let holder):
@@ -115,6 +117,8 @@ extension OdbError {
             "the revision database '\(database)' is open (\(detail)), so PostgreSQL cannot copy it; odb never ends those sessions: close them, and make it read-only again with ALTER DATABASE … ALLOW_CONNECTIONS false"
         case .replicationInUse(let database, let subscriptions, let slots):
             "'\(database)' takes part in logical replication (\((subscriptions.map { "subscription \($0)" } + slots.map { "slot \($0)" }).joined(separator: ", "))): replacing it would leave them on the old database; drop them first (ALTER SUBSCRIPTION … DISABLE, SET (slot_name = NONE), DROP SUBSCRIPTION; pg_drop_replication_slot), then revert, then set them up again"
+        case .replicationKeeps(let replication):
+            "\(Text.replicationKeeps(replication)); then run the command again"
         case .protected(let database):
             "'\(database)' is protected; run 'odb protect --off' first if you really mean it"
         case .notEnoughSpace(let source, let needed, let free, let path, let odbHolds):
@@ -210,6 +214,18 @@ extension OdbError.Action {
     }
 }
 
+extension OdbError.ControlProblem {
+    var text: String {
+        switch self {
+        case .postgresOwn: "it is PostgreSQL's own"
+        case .holdsObjects: "it holds other objects"
+        case .tracked(let control): "it is tracked by the control database '\(control)'"
+        case .revisionDatabases(let made): "it has revision databases ('\(made)'), made by another control database"
+        case .odbName: "it is named like the databases odb makes (NAME*3, NAME*3-spare, NAME*odb-new)"
+        }
+    }
+}
+
 extension OdbError.NameProblem {
     func text(tag: Bool) -> String {
         switch self {
@@ -222,7 +238,7 @@ extension OdbError.NameProblem {
         case .number: "a number would hide the revision of that number"
         case .tip: "'tip' always means the newest revision"
         case .hiddenMarker: "'@N' names a hidden state (a working database a revert kept)"
-        case .controlDatabase: "it is odb's control database"
+        case .controlDatabase: "it is an odb control database"
         case .template: "it is the template every CREATE DATABASE starts from"
         case .madeByOdb: "it is a database odb made for a revision"
         case .checkout(let database): "it is a checkout of '\(database)'; 'odb checkout --drop' drops it"

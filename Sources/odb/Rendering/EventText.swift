@@ -26,6 +26,8 @@ extension Text {
             verbose ? "stopped the background worker's copy for '\(database)'; it starts again after this command" : nil
         case .keptHiddenState(let number):
             "kept the replaced state as @\(number): 'odb revert @\(number)' brings it back"
+        case .keptForReplication(let replication):
+            "not dropped: \(Text.replicationKeeps(replication)); odb drops it once they are gone"
         case .copying:
             nil
         case .skippedSpare(let number, let reason):

@@ -25,6 +25,7 @@ extension Answer {
         if info.discardedSize > 0 {
             lines.append("to drop  : \(Text.bytes(info.discardedSize)) replaced by reverts")
         }
+        for kept in info.keptForReplication { lines.append("kept     : " + Text.replicationKeeps(kept)) }
         if let copies = info.copies {
             lines.append(
                 "copies   : \(copies.clone == true ? "clone" : copies.clone == false ? "copy" : "clone, untried") (\(copies.reason))"
