@@ -12,18 +12,7 @@ extension Integration {
                 let database = try sandbox.makeDatabase("props", rows: [1])
                 let role = sandbox.name("app role")
                 let admin = try sandbox.connect()
-                try admin.query("CREATE ROLE \(identifier: role)")
-                defer { _ = try? admin.query("DROP ROLE IF EXISTS \(identifier: role)") }
-                try admin.query("ALTER DATABASE \(identifier: database) OWNER TO \(identifier: role)")
-                try admin.query("REVOKE ALL ON DATABASE \(identifier: database) FROM PUBLIC")
-                try admin.query("GRANT CONNECT, TEMPORARY ON DATABASE \(identifier: database) TO \(identifier: role)")
-                try admin.query("ALTER DATABASE \(identifier: database) SET work_mem TO '12MB'")
-                try admin.query("ALTER DATABASE \(identifier: database) SET search_path TO \"$user\", public, \"odd schema\"")
-                try admin.query(
-                    "ALTER ROLE \(identifier: role) IN DATABASE \(identifier: database) SET statement_timeout TO '5s'")
-                try admin.query("COMMENT ON DATABASE \(identifier: database) IS \(literal: "it's the app's")")
-                try admin.query("ALTER DATABASE \(identifier: database) CONNECTION LIMIT 17")
-                let before = try DatabaseProperties.read(database, on: admin)
+                let before = try sandbox.giveProperties(to: database, ownedBy: role)
 
                 let workspace = try await sandbox.workspace()
                 _ = try workspace.track(database, create: false)
@@ -228,4 +217,23 @@ final class EventLog: @unchecked Sendable {
     private var events: [Event] = []
     var all: [Event] { lock.withLock { events } }
     func record(_ event: Event) { lock.withLock { events.append(event) } }
+}
+
+extension Sandbox {
+    /// Gives `database` what a template copy loses, the way a DBA would: a new role `owner` owns
+    /// it, PUBLIC's rights revoked and the owner's granted, two settings of its own and one of the
+    /// owner's in it, a comment and a connection limit; returns its properties as odb reads them.
+    func giveProperties(to database: String, ownedBy owner: String) throws -> DatabaseProperties? {
+        let admin = try connect()
+        try admin.query("CREATE ROLE \(identifier: owner)")
+        try admin.query("ALTER DATABASE \(identifier: database) OWNER TO \(identifier: owner)")
+        try admin.query("REVOKE ALL ON DATABASE \(identifier: database) FROM PUBLIC")
+        try admin.query("GRANT CONNECT, TEMPORARY ON DATABASE \(identifier: database) TO \(identifier: owner)")
+        try admin.query("ALTER DATABASE \(identifier: database) SET work_mem TO '12MB'")
+        try admin.query("ALTER DATABASE \(identifier: database) SET search_path TO \"$user\", public, \"odd schema\"")
+        try admin.query("ALTER ROLE \(identifier: owner) IN DATABASE \(identifier: database) SET statement_timeout TO '5s'")
+        try admin.query("COMMENT ON DATABASE \(identifier: database) IS \(literal: "it's the app's")")
+        try admin.query("ALTER DATABASE \(identifier: database) CONNECTION LIMIT 17")
+        return try DatabaseProperties.read(database, on: admin)
+    }
 }

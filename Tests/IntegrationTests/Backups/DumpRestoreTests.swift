@@ -59,18 +59,8 @@ extension Integration {
         @Test func aRestoreKeepsTheDatabasesOwnerGrantsAndSettings() async throws {
             try await withSandbox { sandbox in
                 let database = try sandbox.makeDatabase("kept", rows: [1])
-                let role = sandbox.name("owner")
                 let admin = try sandbox.connect()
-                try admin.query("CREATE ROLE \(identifier: role)")
-                try admin.query("ALTER DATABASE \(identifier: database) OWNER TO \(identifier: role)")
-                try admin.query("REVOKE ALL ON DATABASE \(identifier: database) FROM PUBLIC")
-                try admin.query("GRANT CONNECT ON DATABASE \(identifier: database) TO \(identifier: role)")
-                try admin.query("ALTER DATABASE \(identifier: database) SET work_mem TO '12MB'")
-                try admin.query(
-                    "ALTER ROLE \(identifier: role) IN DATABASE \(identifier: database) SET statement_timeout TO '5s'")
-                try admin.query("COMMENT ON DATABASE \(identifier: database) IS 'kept'")
-                try admin.query("ALTER DATABASE \(identifier: database) CONNECTION LIMIT 17")
-                let before = try DatabaseProperties.read(database, on: admin)
+                let before = try sandbox.giveProperties(to: database, ownedBy: sandbox.name("owner"))
                 try await expectSuccess(sandbox.odb(["init", database]))
                 let manifest = try await sandbox.dump()
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
