@@ -53,8 +53,10 @@ import Testing
             try renaming.query("BEGIN")
             try renaming.query("ALTER DATABASE source RENAME TO source_renamed")
             let conninfo = server.conninfo
-            let copy = Task.detached {
-                _ = try Connection(conninfo: conninfo, database: "postgres").query("CREATE DATABASE copy TEMPLATE source")
+            let copy = Task {  // off the pool: it waits for this task's ROLLBACK below
+                try await offThePool {
+                    _ = try Connection(conninfo: conninfo, database: "postgres").query("CREATE DATABASE copy TEMPLATE source")
+                }
             }
             let end = ContinuousClock.now + .seconds(30)
             while try renaming.query("SELECT 1 FROM pg_locks WHERE mode = 'ShareLock' AND NOT granted").isEmpty {

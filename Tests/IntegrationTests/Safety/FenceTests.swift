@@ -15,7 +15,7 @@ extension Integration {
                 let database = try sandbox.bigDatabase("delayed")
                 try await expectSuccess(sandbox.odb(["init", database]))
                 let probe = ConnectionProbe(conninfo: sandbox.conninfo, database: database)
-                let probing = Task.detached { probe.run() }
+                let probing = Task { try? await offThePool { probe.run() } }  // runs until this task stops it
                 let commit = try await sandbox.odb(["commit", "-m", "while connecting", "--strategy", "wal_log"])
                 probe.stop()
                 await probing.value

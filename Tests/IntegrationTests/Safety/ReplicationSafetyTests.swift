@@ -19,7 +19,7 @@ extension Integration {
                 try await expectSuccess(sandbox.odb(["commit", "-m", "two"]))
                 let decoded = Names.revisionDatabase(database, number: 1)
                 let slot = sandbox.prefix + "_slot"
-                try sandbox.makeSlot(slot, in: decoded)
+                try await sandbox.makeSlot(slot, in: decoded)
 
                 let purged = try await sandbox.odb(["purge", "all", "-y"])
                 try expectSuccess(purged)
@@ -84,7 +84,7 @@ extension Integration {
                 let (database, _) = try await sandbox.tracked("untracked", rows: [1])
                 try await expectSuccess(sandbox.odb(["commit", "-m", "one"]))
                 let slot = sandbox.prefix + "_slot"
-                try sandbox.makeSlot(slot, in: Names.revisionDatabase(database, number: 1))
+                try await sandbox.makeSlot(slot, in: Names.revisionDatabase(database, number: 1))
                 let refused = try await sandbox.odb(["untrack", database, "--drop-revisions"])
                 expectOneLine(refused, containing: "SELECT pg_drop_replication_slot('\(slot)')")
                 #expect(try sandbox.slots() == [slot])
@@ -102,7 +102,7 @@ extension Integration {
                 let (database, _) = try await sandbox.tracked("publisher", rows: [1])
                 try await expectSuccess(sandbox.odb(["commit", "-m", "one"]))
                 let slot = sandbox.prefix + "_slot"
-                try sandbox.makeSlot(slot, in: database)
+                try await sandbox.makeSlot(slot, in: database)
                 let result = try await sandbox.odb(["revert"])
                 expectOneLine(result, containing: "slot \(slot)")
                 #expect(try sandbox.slots() == [slot])
@@ -116,7 +116,13 @@ extension Integration {
 
 extension Sandbox {
     /// A logical replication slot `name` decoding `database` (connectable or not), left inactive.
-    func makeSlot(_ name: String, in database: String) throws {
+    /// Made off the cooperative pool: making a slot waits for every transaction running on the
+    /// server to end, other tests' open ones too.
+    func makeSlot(_ name: String, in database: String) async throws {
+        try await offThePool { try makeSlotBlocking(name, in: database) }
+    }
+
+    private func makeSlotBlocking(_ name: String, in database: String) throws {
         let admin = try connect()
         let allowed = try admin.query("SELECT datallowconn FROM pg_database WHERE datname = \(database)").first?.bool(
             "datallowconn")
