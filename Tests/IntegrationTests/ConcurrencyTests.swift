@@ -85,21 +85,19 @@ extension Integration {
             try await withSandbox { sandbox in
                 let (database, workspace) = try await sandbox.tracked("writer")
                 let acknowledged = Atomic<Int>(0)
-                let writer = Task {
-                    try await offThePool { () throws -> PostgresError? in  // runs until the commit ends it
-                        let connection = try sandbox.connect(database)
-                        var next = 1
-                        do {
-                            while !Task.isCancelled {
-                                try connection.query("INSERT INTO t VALUES (\(next))")
-                                acknowledged.store(next, ordering: .sequentiallyConsistent)
-                                next += 1
-                            }
-                        } catch let error as PostgresError {
-                            return error
+                let writer = startOffThePool { () throws -> PostgresError? in  // runs until the commit ends it
+                    let connection = try sandbox.connect(database)
+                    var next = 1
+                    do {
+                        while !Task.isCancelled {
+                            try connection.query("INSERT INTO t VALUES (\(next))")
+                            acknowledged.store(next, ordering: .sequentiallyConsistent)
+                            next += 1
                         }
-                        return nil
+                    } catch let error as PostgresError {
+                        return error
                     }
+                    return nil
                 }
                 let deadline = ContinuousClock.now + .seconds(30)
                 while acknowledged.load(ordering: .sequentiallyConsistent) < 50, ContinuousClock.now < deadline {

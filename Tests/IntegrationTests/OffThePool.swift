@@ -10,3 +10,21 @@ func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async t
         Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
+
+/// `offThePool` started at once, its result awaited later: the thread starts now, not when a
+/// task gets a cooperative thread, which other tests' blocking calls can keep busy for a minute.
+func startOffThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> Task<T, any Error> {
+    let (results, continuation) = AsyncThrowingStream<T, any Error>.makeStream()
+    Thread {
+        do {
+            continuation.yield(try body())
+            continuation.finish()
+        } catch {
+            continuation.finish(throwing: error)
+        }
+    }.start()
+    return Task {
+        for try await value in results { return value }
+        throw CancellationError()
+    }
+}

@@ -53,12 +53,10 @@ import Testing
             try renaming.query("BEGIN")
             try renaming.query("ALTER DATABASE source RENAME TO source_renamed")
             let conninfo = server.conninfo
-            let copy = Task {  // off the pool: it waits for this task's ROLLBACK below
-                try await offThePool {
-                    _ = try Connection(conninfo: conninfo, database: "postgres").query("CREATE DATABASE copy TEMPLATE source")
-                }
+            let copy = startOffThePool {  // off the pool: it waits for this task's ROLLBACK below
+                _ = try Connection(conninfo: conninfo, database: "postgres").query("CREATE DATABASE copy TEMPLATE source")
             }
-            let end = ContinuousClock.now + .seconds(30)
+            let end = ContinuousClock.now + .seconds(120)
             while try renaming.query("SELECT 1 FROM pg_locks WHERE mode = 'ShareLock' AND NOT granted").isEmpty {
                 guard ContinuousClock.now < end else { throw OdbError.busy(database: "copy", holder: nil) }
                 try await Task.sleep(for: .milliseconds(10))  // the poll's interval, under the deadline above

@@ -15,10 +15,10 @@ extension Integration {
                 let database = try sandbox.bigDatabase("delayed")
                 try await expectSuccess(sandbox.odb(["init", database]))
                 let probe = ConnectionProbe(conninfo: sandbox.conninfo, database: database)
-                let probing = Task { try? await offThePool { probe.run() } }  // runs until this task stops it
+                let probing = startOffThePool { probe.run() }  // runs until this task stops it
                 let commit = try await sandbox.odb(["commit", "-m", "while connecting", "--strategy", "wal_log"])
                 probe.stop()
-                await probing.value
+                _ = try? await probing.value
                 try expectSuccess(commit)
                 let outcome = probe.outcome
                 #expect(outcome.refused.isEmpty, "refused during a commit: \(outcome.refused.prefix(3))")

@@ -20,7 +20,7 @@ extension Integration {
                 try holder.query("ALTER DATABASE \(identifier: revision) RENAME TO \(identifier: revision + "x")")
                 let purge = Task { try await sandbox.odb(["purge", "1", "-y"]) }
                 // The purge's drop (its ALTER DATABASE … IS_TEMPLATE false first) waits for that rename.
-                try await sandbox.waitUntil(deadline: .seconds(60)) {
+                try await sandbox.waitUntil {
                     try !holder.sibling().query(
                         """
                         SELECT 1 FROM pg_stat_activity
