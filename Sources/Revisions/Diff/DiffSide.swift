@@ -127,7 +127,11 @@ struct ByteOrderedKey: Comparable {
 /// A PostgreSQL array literal of text values, for binding as one parameter: `{"a","b\"c"}`.
 func arrayLiteral(_ values: [String]) -> String {
     let quoted = values.map { value in
-        "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        // Most values (numbers, uuids, hashes) have nothing to escape: skip the slow replacing.
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) else {
+            return "\"" + value + "\""
+        }
+        return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
     return "{" + quoted.joined(separator: ",") + "}"
 }
