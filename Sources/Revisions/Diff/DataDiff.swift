@@ -1,12 +1,17 @@
 /// The rows of one table compared on two sides, cheaply when few differ.
 ///
-/// 1. Each server splits the table into N chunks by a hash of the key — `(hashtext(key) &
-///    2147483647) % N`, N about one chunk per 64 rows — and returns, per chunk, its row count and
-///    the sum (as numeric, so it never overflows) of a 64-bit hash of each row's text, both folded
-///    into one 64-bit digest sent as hex. That is one scan a side, and N short rows on the wire.
+/// 1. Both servers cut the table into the same chunks of about 64 rows (see `Chunking`) and
+///    return, per chunk, its row count and the sum (as numeric, so it never overflows) of a 64-bit
+///    hash of each row's text, both folded into one 64-bit digest sent as hex. That is one scan a
+///    side, and a short row a chunk on the wire. A key whose first column is an integer or a uuid
+///    that its btree index orders is cut into ranges of that column, between bounds sampled from
+///    one side (a BERNOULLI sample keeping one row in 64: a pass over its pages that hashes and
+///    sorts nothing) and sent to both; any other table by a hash of its key, or of its whole row.
 /// 2. The two chunk lists are merged in chunk order; only the chunks that differ are read again,
 ///    as (key, row hash), sorted by key, and merged: keys on one side only were added or removed,
-///    keys on both with other hashes changed.
+///    keys on both with other hashes changed. Ranges are read again through the key's index, so
+///    a few differing rows cost a few index range scans; hash chunks (or ranges, when more than a
+///    quarter of them differ) cost a second scan of all rows.
 /// 3. Full rows are fetched, by key through the key's index, only for the first `rows` that
 ///    differ.
 ///
@@ -32,17 +37,8 @@ struct DataDiff {
         return key.count == 1 ? "\(key[0])::text" : "ROW(\(key.joined(separator: ", ")))::text"
     }
 
-    private func table(_ connection: Connection, _ shape: TableShape) throws -> String {
+    func table(_ connection: Connection, _ shape: TableShape) throws -> String {
         "ONLY \(try connection.quoteIdentifier(shape.schema)).\(try connection.quoteIdentifier(shape.name))"
-    }
-
-    var chunkCount: Int {
-        let rows = max(comparison.table.estimatedRows, comparison.newTable.estimatedRows)
-        return min(1 << 20, max(1, Int(rows / 64)))
-    }
-
-    private func chunk(_ connection: Connection) throws -> String {
-        "(hashtext(\(try chunkText(connection))) & 2147483647) % \(chunkCount)"
     }
 
     func compare(into stats: inout DiffStats) throws -> TableDiff {
@@ -50,24 +46,25 @@ struct DataDiff {
             table: comparison.table.qualifiedName, method: comparison.method, key: comparison.key,
             columns: comparison.columns, columnsOnlyOld: comparison.onlyOld, columnsOnlyNew: comparison.onlyNew)
         guard !comparison.columns.isEmpty else { return result }
-        let differing = try differingChunks(&stats)
+        let chunking = try chunking()
+        let differing = try differingChunks(chunking, &stats)
         guard !differing.isEmpty else { return result }
         if comparison.key.isEmpty {
-            try compareMultiset(chunks: differing, into: &result)
+            try compareMultiset(chunking, differing, into: &result)
         } else {
-            try compareKeyed(chunks: differing, into: &result)
+            try compareKeyed(chunking, differing, into: &result)
         }
         return result
     }
 
     /// Step 1: the chunks whose count or hash sum differ.
-    private func differingChunks(_ stats: inout DiffStats) throws -> [Int] {
+    private func differingChunks(_ chunking: Chunking, _ stats: inout DiffStats) throws -> [Int] {
         func chunks(_ side: DiffSide, _ shape: TableShape) throws -> DiffSide.Cursor {
             let connection = side.connection
             return try side.cursor(
                 """
                 SELECT chunk, to_hex(hashtextextended(count(*) || ':' || sum(h), 0)) AS digest
-                FROM (SELECT \(unsafeRaw: try chunk(connection)) AS chunk,
+                FROM (SELECT \(chunking.chunk(hashing: try chunkText(connection))) AS chunk,
                              hashtextextended(\(unsafeRaw: try rowText(connection)), 0) AS h
                       FROM \(unsafeRaw: try table(connection, shape))) AS rows
                 GROUP BY chunk ORDER BY chunk
@@ -85,7 +82,7 @@ struct DataDiff {
     }
 
     /// Steps 2 and 3 for a keyed table.
-    private func compareKeyed(chunks: [Int], into result: inout TableDiff) throws {
+    private func compareKeyed(_ chunking: Chunking, _ chunks: [Int], into result: inout TableDiff) throws {
         let keyCount = comparison.key.count
         func keys(_ side: DiffSide, _ shape: TableShape) throws -> DiffSide.Cursor {
             let connection = side.connection
@@ -94,7 +91,7 @@ struct DataDiff {
                 """
                 SELECT \(unsafeRaw: key.joined(separator: ", ")), to_hex(hashtextextended(\(unsafeRaw: try rowText(connection)), 0))
                 FROM \(unsafeRaw: try table(connection, shape))
-                WHERE \(unsafeRaw: try chunk(connection)) = ANY(\(arrayLiteral(chunks.map(String.init)))::integer[])
+                WHERE \(chunking.rows(in: chunks, hashing: try chunkText(connection)))
                 ORDER BY \(unsafeRaw: key.map { "\($0) COLLATE \"C\"" }.joined(separator: ", "))
                 """)
         }
@@ -168,7 +165,7 @@ struct DataDiff {
     }
 
     /// Steps 2 and 3 for a table compared as a multiset of rows.
-    private func compareMultiset(chunks: [Int], into result: inout TableDiff) throws {
+    private func compareMultiset(_ chunking: Chunking, _ chunks: [Int], into result: inout TableDiff) throws {
         func hashes(_ side: DiffSide, _ shape: TableShape) throws -> DiffSide.Cursor {
             let connection = side.connection
             return try side.cursor(
@@ -176,7 +173,7 @@ struct DataDiff {
                 SELECT h, count(*) FROM (
                     SELECT hashtextextended(\(unsafeRaw: try rowText(connection)), 0) AS h
                     FROM \(unsafeRaw: try table(connection, shape))
-                    WHERE \(unsafeRaw: try chunk(connection)) = ANY(\(arrayLiteral(chunks.map(String.init)))::integer[])) AS rows
+                    WHERE \(chunking.rows(in: chunks, hashing: try chunkText(connection)))) AS rows
                 GROUP BY h ORDER BY h
                 """)
         }

@@ -14,6 +14,9 @@ struct TableShape: Sendable {
     /// Primary key first, then unique keys whose columns are all NOT NULL, fewest columns first;
     /// each in the index's column order.
     let keys: [[String]]
+    /// The keys whose first column can be cut into ranges that its index reads: that column's
+    /// type, one of `rangeTypes`, when the index orders it by the type's default btree order.
+    let rangeKeys: [[String]: String]
     let hasPrimaryKey: Bool
     /// The planner's estimate of the row count (or one made from the table's size).
     let estimatedRows: Double
@@ -24,6 +27,11 @@ struct TableShape: Sendable {
     var qualifiedName: String { "\(schema).\(name)" }
 
     func column(_ name: String) -> Column? { columns.first { $0.name == name } }
+
+    /// Types of fixed width (`width_bucket` finds a value's range among N bounds in log N steps
+    /// only for those), without a collation, whose text is the same under every setting (so that
+    /// bounds read on one side mean the same values on the other).
+    static let rangeTypes = ["smallint", "integer", "bigint", "uuid"]
 
     /// The ordinary tables of the user's schemas, keyed by `schema.table`. Partitioned tables are
     /// left out: their partitions are tables of their own, compared one by one.
@@ -41,14 +49,18 @@ struct TableShape: Sendable {
             columns[try row.string("oid"), default: []].append(
                 Column(name: try row.string("attname"), type: try row.string("type")))
         }
-        var keys: [String: [(primary: Bool, columns: [String])]] = [:]
+        var keys: [String: [(primary: Bool, columns: [String], rangeType: String?)]] = [:]
         for row in try side.query(
             """
             SELECT i.indrelid::text AS oid, i.indisprimary AS is_primary,
                    (SELECT json_agg(a.attname ORDER BY k.position)
                     FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
                     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                    WHERE k.position <= i.indnkeyatts)::text AS columns
+                    WHERE k.position <= i.indnkeyatts)::text AS columns,
+                   (SELECT format_type(a.atttypid, NULL) FROM pg_attribute a JOIN pg_opclass o ON o.oid = i.indclass[0]
+                    WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[0] AND o.opcdefault
+                      AND o.opcmethod = (SELECT oid FROM pg_am WHERE amname = 'btree')
+                      AND format_type(a.atttypid, NULL) = ANY(\(arrayLiteral(rangeTypes))::text[])) AS range_type
             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND \(unsafeRaw: relation)
@@ -58,7 +70,8 @@ struct TableShape: Sendable {
             ORDER BY i.indisprimary DESC, i.indnkeyatts, ic.relname
             """)
         {
-            keys[try row.string("oid"), default: []].append((try row.bool("is_primary"), try row.jsonArray("columns")))
+            keys[try row.string("oid"), default: []].append(
+                (try row.bool("is_primary"), try row.jsonArray("columns"), try row.optionalString("range_type")))
         }
         var tables: [String: TableShape] = [:]
         for row in try side.query(
@@ -73,7 +86,11 @@ struct TableShape: Sendable {
             let tableKeys = keys[oid] ?? []
             let shape = TableShape(
                 schema: try row.string("nspname"), name: try row.string("relname"), columns: columns[oid] ?? [],
-                keys: tableKeys.map(\.columns), hasPrimaryKey: tableKeys.first?.primary ?? false,
+                keys: tableKeys.map(\.columns),
+                rangeKeys: Dictionary(
+                    tableKeys.compactMap { key in key.rangeType.map { (key.columns, $0) } },
+                    uniquingKeysWith: { first, _ in first }),
+                hasPrimaryKey: tableKeys.first?.primary ?? false,
                 estimatedRows: Double(try row.string("estimate")) ?? 0, bytes: try row.int64("bytes"))
             tables[shape.qualifiedName] = shape
         }
@@ -90,6 +107,9 @@ struct TableComparison: Sendable {
     /// The key both sides have; empty for a multiset comparison.
     let key: [String]
     let method: TableDiff.Method
+    /// The type of the key's first column when both sides' indexes can cut the key into ranges
+    /// alike (see `Chunking.ranges`); nil for hash chunks.
+    let rangeType: String?
 
     init(old: TableShape, new: TableShape) {
         table = old
@@ -104,6 +124,9 @@ struct TableComparison: Sendable {
             key = []
             method = .multiset
         }
+        // The same columns in the same order on both sides, the first of the same type.
+        let type = old.rangeKeys[key]
+        rangeType = type != nil && new.rangeKeys[key] == type ? type : nil
     }
 
     var onlyOld: [String] { table.columns.map(\.name).filter { !columns.contains($0) } }

@@ -32,6 +32,25 @@ import Testing
         #expect(arrayLiteral([]) == "{}")
     }
 
+    /// The rows of range chunks: neighbouring chunks read as one range, the first and the last
+    /// chunk open below and above, every bound a parameter; too many chunks read all rows.
+    @Test func rangeChunkConditions() throws {
+        func render(_ sql: SQL) -> (text: String, values: [String?]) {
+            (sql.text { fragment in if case .identifier(let name) = fragment { "\"\(name)\"" } else { "?" } }, sql.parameters)
+        }
+        let ranges = Chunking.ranges(column: "id", type: "bigint", bounds: (1...40).map { String($0 * 10) })
+        let some = render(ranges.rows(in: [0, 3, 4, 5, 9, 40], hashing: "unused"))
+        #expect(some.text == #"false OR ("id" < $1) OR ("id" >= $2 AND "id" < $3) OR ("id" >= $4 AND "id" < $5) OR ("id" >= $6)"#)
+        #expect(some.values == ["10", "30", "60", "90", "100", "400"])
+        #expect(render(ranges.chunk(hashing: "unused")).text == #"width_bucket("id", $1::bigint[])"#)
+        // Over a quarter of the chunks: every row, filtered by its chunk.
+        let many = render(ranges.rows(in: Array(0...11), hashing: "unused"))
+        #expect(many.text == #"width_bucket("id", $1::bigint[]) = ANY($2::integer[])"#)
+        let hashed = render(Chunking.hashed(count: 7).rows(in: [1, 2], hashing: "k::text"))
+        #expect(hashed.text == "(hashtext(k::text) & 2147483647) % 7 = ANY($1::integer[])")
+        #expect(hashed.values == ["{\"1\",\"2\"}"])
+    }
+
     @Test func schemaDiffOfSnapshots() {
         let old = SchemaSnapshot(objects: [
             SchemaObject(kind: .table, name: "public.t", definition: "table owner a", table: "public.t"),
