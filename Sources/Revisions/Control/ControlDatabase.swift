@@ -42,11 +42,12 @@ public final class ControlDatabase {
             }
             // libpq reports a refused connection as text only, in the server's language: whether
             // the database is missing is asked of the catalog instead.
-            guard try isMissing(name, conninfo: conninfo) else {
-                throw OdbError.cannotConnect(server: server.display, reason: error.message)
+            if try isMissing(name, conninfo: conninfo) {
+                guard create else { throw OdbError.noControlDatabase(name: name, server: server.display) }
+                try Self.create(name, conninfo: conninfo, server: server)
             }
-            guard create else { throw OdbError.noControlDatabase(name: name, server: server.display) }
-            try Self.create(name, conninfo: conninfo, server: server)
+            // Made here, or by another odb since this one tried (two `odb init` at once); when it
+            // was there all along, the same error comes back.
             connection = try connect(conninfo, database: name, server: server)
         }
         try SupportedVersions.check(connection.serverVersion, server: server.display)
