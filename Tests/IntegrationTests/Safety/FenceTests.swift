@@ -148,7 +148,10 @@ final class ConnectionProbe: Sendable {
         while !state.withLock({ $0.stopped }) {
             let start = ContinuousClock.now
             do {
-                let connection = try Connection(conninfo: conninfo, database: database, applicationName: "probe")
+                // A patient client: libpq's own timeout (odb's default is 10 s) would count a copy
+                // slowed by a loaded machine as a refusal, when the server only made it wait.
+                let connection = try Connection(
+                    conninfo: conninfo + " connect_timeout=300", database: database, applicationName: "probe")
                 let waited = ContinuousClock.now - start
                 state.withLock {
                     $0.outcome.connected += 1
