@@ -12,14 +12,17 @@ extension Connection {
         while ContinuousClock.now < end {
             do {
                 return try query(sql)
-            } catch let error as PostgresError where error.sqlState == .invalidCatalogName || error.sqlState == .internalError {
-                // Told by its SQLSTATE, never by the server's words: 3D000 ("database with OID …
-                // does not exist") on 15, XX000 ("cache lookup failed for database") on 18. The
-                // query only reads, so asking again is harmless either way.
+            } catch let error as PostgresError where Self.vanishedStates.contains(error.sqlState) {
+                // The query only reads, so asking again is harmless whatever the cause.
                 try Interruption.shared.checkpoint()
                 usleep(5_000)
             }
         }
         return try query(sql)
     }
+
+    /// How PostgreSQL says a database went away under a query, told by SQLSTATE, never by the
+    /// server's words: "database with OID … does not exist" is 3D000 on 15 and 42704 from 16 on
+    /// (its privilege check moved); "cache lookup failed for database" is XX000.
+    static let vanishedStates: Set<SQLState?> = [.invalidCatalogName, .undefinedObject, .internalError]
 }
