@@ -9,21 +9,27 @@ public struct DumpCatalog: Sendable {
     public init(store: any Store) { self.store = store }
 
     /// The finished dumps whose key starts with `prefix`, newest first, and the unfinished keys.
+    /// Reads the manifest of every finished dump selected: one transfer each.
     public func scan(prefix: String = "") async throws -> (dumps: [Manifest], unfinished: [String]) {
-        let objects = try await store.list(under: "")
+        let keys = try await self.keys()
+        var finished: [Manifest] = []
+        for key in keys.finished where Self.matches(key, prefix: prefix) { finished.append(try await manifest(of: key)) }
+        return (finished, keys.unfinished.filter { Self.matches($0, prefix: prefix) }.map(\.description))
+    }
+
+    /// The dump keys in one listing: those with a manifest, newest first, and those without.
+    func keys() async throws -> (finished: [DumpKey], unfinished: [DumpKey]) {
         var dumps: Set<DumpKey> = []
         var manifests: Set<DumpKey> = []
-        for object in objects {
+        for object in try await store.list(under: "") {
             guard let key = DumpKey(stored: object.key) else { continue }
             if object.key.hasSuffix(DumpKey.suffix) { dumps.insert(key) } else { manifests.insert(key) }
         }
-        let selected = dumps.filter { Self.matches($0, prefix: prefix) }
-        var finished: [Manifest] = []
-        for key in selected.intersection(manifests).sorted(by: >) {
-            finished.append(try Manifest.decoded(try await store.read(key.manifest), key: key.manifest))
-        }
-        let unfinished = selected.subtracting(manifests).sorted().map(\.description)
-        return (finished, unfinished)
+        return (dumps.intersection(manifests).sorted(by: >), dumps.subtracting(manifests).sorted())
+    }
+
+    func manifest(of key: DumpKey) async throws -> Manifest {
+        try Manifest.decoded(try await store.read(key.manifest), key: key.manifest)
     }
 
     /// Whether `key` is under `prefix`: a prefix of its stored form, or of its database's name
@@ -32,16 +38,15 @@ public struct DumpCatalog: Sendable {
         prefix.isEmpty || key.description.hasPrefix(prefix) || key.database.hasPrefix(prefix)
     }
 
-    /// The dump `argument` names: that key exactly, else the newest under that prefix.
+    /// The dump `argument` names: that key exactly, else the newest under that prefix. Reads
+    /// that dump's manifest only.
     public func find(_ argument: String) async throws -> Manifest {
-        let dumps = try await scan(prefix: "").dumps
-        if let exact = dumps.first(where: { $0.key == argument }) { return exact }
+        let finished = try await keys().finished
         guard
-            let newest = dumps.first(where: { manifest in
-                DumpKey(stored: manifest.key).map { Self.matches($0, prefix: argument) } ?? false
-            })
+            let key = finished.first(where: { $0.description == argument })
+                ?? finished.first(where: { Self.matches($0, prefix: argument) })
         else { throw OdbError.noSuchDump(argument) }
-        return newest
+        return try await manifest(of: key)
     }
 
     /// Removes the keys without a manifest under `folder` (all when nil), except those another
@@ -49,12 +54,10 @@ public struct DumpCatalog: Sendable {
     @discardableResult
     public func clean(folder: String? = nil) async throws -> [String] {
         var removed: [String] = []
-        for key in try await scan().unfinished {
-            guard let parsed = DumpKey(stored: key), folder == nil || parsed.folder == folder,
-                await !store.isBeingWritten(key)
-            else { continue }
-            try await store.delete(key)
-            removed.append(key)
+        for key in try await keys().unfinished where folder == nil || key.folder == folder {
+            guard await !store.isBeingWritten(key.description) else { continue }
+            try await store.delete(key.description)
+            removed.append(key.description)
         }
         return removed
     }
