@@ -49,10 +49,11 @@ extension Repository {
         guard try databaseExists(source) else { throw OdbError.databaseMissing(database: source) }
         let key = DumpKey.now(instance: request.instance, database: database, config: request.config)
         let catalog = DumpCatalog(store: request.store)
-        // One dump at a time into a folder; whoever holds it tidies what killed dumps left there.
+        // One dump at a time into a folder; whoever holds it tidies what killed dumps left there,
+        // while its own dump runs (on object storage, a listing is a program run of its own).
         let owner = try control.tryLock(.dump, on: key.folder)
         defer { if owner { control.unlock(.dump, on: key.folder) } }
-        if owner { try await catalog.clean(folder: key.folder) }
+        async let tidied = owner ? catalog.clean(folder: key.folder, except: key) : []
 
         let (dbname, passwordEnvironment) = access.connection(to: source)
         try await request.preDump.run(
@@ -106,6 +107,7 @@ extension Repository {
             }
             throw error
         }
+        _ = try? await tidied  // housekeeping: its failure never fails a dump that was stored
         try reached(.dumpStored)
         let manifest = Manifest(
             key: key.description, instance: key.instance, database: database, config: key.config, size: checksum.size,

@@ -41,6 +41,10 @@ public struct DumpCatalog: Sendable {
     /// The dump `argument` names: that key exactly, else the newest under that prefix. Reads
     /// that dump's manifest only.
     public func find(_ argument: String) async throws -> Manifest {
+        // A whole key: its manifest, without listing the store.
+        if argument.hasSuffix(DumpKey.suffix), let key = DumpKey(stored: argument), key.description == argument {
+            do { return try await manifest(of: key) } catch OdbError.noSuchDump { throw OdbError.noSuchDump(argument) }
+        }
         let finished = try await keys().finished
         guard
             let key = finished.first(where: { $0.description == argument })
@@ -49,12 +53,13 @@ public struct DumpCatalog: Sendable {
         return try await manifest(of: key)
     }
 
-    /// Removes the keys without a manifest under `folder` (all when nil), except those another
-    /// dump is still writing (see `Store.isBeingWritten`); returns what it removed.
+    /// Removes the keys without a manifest under `folder` (all when nil), except `kept` (a dump
+    /// being written meanwhile) and those another dump is still writing (see
+    /// `Store.isBeingWritten`); returns what it removed.
     @discardableResult
-    public func clean(folder: String? = nil) async throws -> [String] {
+    public func clean(folder: String? = nil, except kept: DumpKey? = nil) async throws -> [String] {
         var removed: [String] = []
-        for key in try await keys().unfinished where folder == nil || key.folder == folder {
+        for key in try await keys().unfinished where (folder == nil || key.folder == folder) && key != kept {
             guard await !store.isBeingWritten(key.description) else { continue }
             try await store.delete(key.description)
             removed.append(key.description)
