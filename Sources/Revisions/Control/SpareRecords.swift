@@ -80,14 +80,9 @@ struct SpareRecords {
     /// to the discarded list. One statement when there are none, so every command can afford it.
     func discardAbandoned() throws { try discard(where: Self.abandoned(of: database)) }
 
-    /// Whether a worker that is gone left a spare half-built.
-    func anyAbandoned() throws -> Bool {
-        try !connection.query("SELECT 1 FROM odb.spares s WHERE s.database = \(database) AND \(Self.abandoned(of: database))")
-            .isEmpty
-    }
-
-    /// A spare still being built while no worker holds the database's maintenance lock.
-    private static func abandoned(of database: String) -> SQL {
+    /// A spare still being built while no worker holds the database's maintenance lock (a
+    /// condition on `odb.spares s`).
+    static func abandoned(of database: String) -> SQL {
         "NOT s.ready AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE \(ControlDatabase.held(.maintenance, on: database)))"
     }
 

@@ -10,10 +10,6 @@ public struct MaintenanceReport: Codable, Sendable, Equatable {
 /// The background work after commits and reverts: dropping what was replaced, and building and
 /// dropping spares to match the policy.
 extension Repository {
-    /// Whether a background worker was killed while it built a spare: then nothing would build it
-    /// again until the next change, so any command that finds this starts a worker.
-    public func spareBuildAbandoned() throws -> Bool { try spareRecords.anyAbandoned() }
-
     /// Whether a maintenance pass has anything to do. A discarded database that logical
     /// replication keeps is not: it waits for the user (and the next pass) rather than a loop.
     func maintenanceDue() throws -> Bool {

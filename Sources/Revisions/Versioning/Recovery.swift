@@ -9,20 +9,28 @@ extension Repository {
     /// when there is nothing to do, and it never waits for an odb that is still working. Fails
     /// when the database is not tracked.
     @discardableResult
-    public func recoverAbandoned() throws -> Recovered? {
+    public func recoverAbandoned() throws -> Recovered? { try recoverAbandonedNoticingSpares().recovered }
+
+    /// `recoverAbandoned()`, also saying whether a background worker was killed while it built a
+    /// spare, from the same query: then nothing would build it again until the next change, so
+    /// a command that finds this starts a worker.
+    public func recoverAbandonedNoticingSpares() throws -> (recovered: Recovered?, spareBuildAbandoned: Bool) {
         let row = try connection.query(
             """
             SELECT EXISTS (SELECT 1 FROM odb.databases WHERE name = \(database)) AS tracked,
                    EXISTS (SELECT 1 FROM odb.operations WHERE database = \(database))
                    OR EXISTS (SELECT 1 FROM odb.spares WHERE database = \(database) AND NOT ready) AS pending,
+                   EXISTS (SELECT 1 FROM odb.spares s WHERE s.database = \(database)
+                           AND \(SpareRecords.abandoned(of: database))) AS spare_abandoned,
                    EXISTS (SELECT 1 FROM odb.unfrozen) AS unfrozen
             """
         ).first
-        guard try row?.bool("tracked") == true else { throw OdbError.notTracked(database: database) }
-        if try row?.bool("unfrozen") == true { try refreezeAbandoned() }
-        guard try row?.bool("pending") == true, try control.tryLock(.database, on: database) else { return nil }
+        guard let row, try row.bool("tracked") else { throw OdbError.notTracked(database: database) }
+        let spareBuildAbandoned = try row.bool("spare_abandoned")
+        if try row.bool("unfrozen") { try refreezeAbandoned() }
+        guard try row.bool("pending"), try control.tryLock(.database, on: database) else { return (nil, spareBuildAbandoned) }
         defer { control.unlock(.database, on: database) }
-        return try finishInterrupted()
+        return (try finishInterrupted(), spareBuildAbandoned)
     }
 
     /// `odb recover`: waits for any odb at work, finishes or undoes what an interrupted one left,

@@ -53,9 +53,8 @@ struct ServerOptions: ParsableArguments {
         var events: @Sendable (Event) -> Void = { _ in }
         if let output { events = { event in output.report(event) } }
         let repository = try workspace.repository(database, options: options, events: events)
-        let rebuild = backgroundWork && (try? repository.spareBuildAbandoned()) == true
-        try repository.recoverAbandoned()
-        if rebuild { try? workspace.startMaintenance(of: repository.database) }
+        let rebuild = try repository.recoverAbandonedNoticingSpares().spareBuildAbandoned
+        if rebuild, backgroundWork { try? workspace.startMaintenance(of: repository.database) }
         return (workspace, repository)
     }
 }
