@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import Synchronization
 
 #if canImport(System)
     import System
@@ -43,7 +44,7 @@ extension Program {
     /// Runs the program to its end with its stdin and stdout as given and its stderr kept, and
     /// says how it ended. Throws only when it cannot run (``ProgramError``) or when the task is
     /// cancelled (`CancellationError`); in both cases the child has been ended and reaped.
-    func launch<Value: Sendable>(_ feed: Feed, _ drain: Drain<Value>) async throws -> Launched<Value> {
+    func launch<Value: Sendable>(_ feed: Feed, _ drain: Drain<Value>, child: ChildWatch? = nil) async throws -> Launched<Value> {
         try Task.checkCancellation()
         let configuration = try configuration()
         let status: TerminationStatus
@@ -54,24 +55,36 @@ extension Program {
                 let result = try await Subprocess.run(
                     configuration, input: .fileDescriptor(input, closeAfterSpawningProcess: false),
                     output: .fileDescriptor(output, closeAfterSpawningProcess: false), error: .sequence
-                ) { try await Self.attend(nil, feed, nil, drain, $0.standardError) }
+                ) {
+                    child?.started($0.processIdentifier.value)
+                    return try await Self.attend(nil, feed, nil, drain, $0.standardError)
+                }
                 (status, launched) = (result.terminationStatus, result.closureResult)
             case (.descriptor(let input), .read):
                 let result = try await Subprocess.run(
                     configuration, input: .fileDescriptor(input, closeAfterSpawningProcess: false), output: .sequence,
                     error: .sequence
-                ) { try await Self.attend(nil, feed, $0.standardOutput, drain, $0.standardError) }
+                ) {
+                    child?.started($0.processIdentifier.value)
+                    return try await Self.attend(nil, feed, $0.standardOutput, drain, $0.standardError)
+                }
                 (status, launched) = (result.terminationStatus, result.closureResult)
             case (.written, .descriptor(let output)):
                 let result = try await Subprocess.run(
                     configuration, input: .inputWriter, output: .fileDescriptor(output, closeAfterSpawningProcess: false),
                     error: .sequence
-                ) { try await Self.attend($0.standardInputWriter, feed, nil, drain, $0.standardError) }
+                ) {
+                    child?.started($0.processIdentifier.value)
+                    return try await Self.attend($0.standardInputWriter, feed, nil, drain, $0.standardError)
+                }
                 (status, launched) = (result.terminationStatus, result.closureResult)
             case (.written, .read):
                 let result = try await Subprocess.run(
                     configuration, input: .inputWriter, output: .sequence, error: .sequence
-                ) { try await Self.attend($0.standardInputWriter, feed, $0.standardOutput, drain, $0.standardError) }
+                ) {
+                    child?.started($0.processIdentifier.value)
+                    return try await Self.attend($0.standardInputWriter, feed, $0.standardOutput, drain, $0.standardError)
+                }
                 (status, launched) = (result.terminationStatus, result.closureResult)
             }
         } catch let error as SubprocessError {
@@ -89,13 +102,27 @@ extension Program {
 
     /// `body`, raced against the program's timeout: past it, `body`'s task is cancelled (which
     /// ends the child) and, once it has returned, the run throws ``ProgramError/Reason/timedOut(after:)``.
-    func withTimeout<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        guard let timeout else { return try await body() }
+    ///
+    /// The limit counts from the child's start, and only a child still running past it is
+    /// stopped: on a busy cooperative pool, a child that ended in time can be seen to end late.
+    func withTimeout<Value: Sendable>(_ body: @escaping @Sendable (ChildWatch) async throws -> Value) async throws
+        -> Value
+    {
+        let child = ChildWatch()
+        guard let timeout else { return try await body(child) }
         return try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask { try await body() }
+            group.addTask { try await body(child) }
             group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
+                var deadline = ContinuousClock.now + timeout
+                while true {
+                    try await Task.sleep(until: deadline)
+                    switch child.state {
+                    case .notStarted: deadline = .now + .milliseconds(100)
+                    case .running(let since) where since + timeout <= .now: return nil
+                    case .running(let since): deadline = since + timeout
+                    case .ended: deadline = .now + .seconds(1)  // its run reports the end: this task is then cancelled
+                    }
+                }
             }
             defer { group.cancelAll() }
             guard let first = try await group.next(), let value = first else {
@@ -188,5 +215,30 @@ extension Program {
         if error.code == .executableNotFound { return "not found, or not executable" }
         if let underlying = error.underlyingError { return "\(error) (\(underlying))" }
         return "\(error)"
+    }
+}
+
+/// The child a launch started, for its timeout to tell one still running from one that ended
+/// and is waiting to be seen.
+final class ChildWatch: Sendable {
+    enum State {
+        case notStarted
+        case running(since: ContinuousClock.Instant)
+        case ended
+    }
+
+    private let started = Mutex<(pid: pid_t, at: ContinuousClock.Instant)?>(nil)
+
+    func started(_ pid: pid_t) { started.withLock { $0 = (pid, .now) } }
+
+    var state: State {
+        guard let (pid, at) = started.withLock({ $0 }) else { return .notStarted }
+        // The child is ours: gone (reaped), or a zombie (state Z, after the last ")" of its
+        // stat line), it has ended.
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return .ended }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+            ? .ended : .running(since: at)
     }
 }

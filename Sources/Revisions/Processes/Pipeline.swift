@@ -89,7 +89,7 @@ public struct Pipeline: Sendable, CustomStringConvertible {
                     // The stage's ends of its pipes are closed as soon as it has exited: the one
                     // after it then sees end of file, the one before it a broken pipe.
                     defer { for descriptor in owned { try? descriptor.close() } }
-                    return (index, try await program.withTimeout { try await program.launch(feed, drain) })
+                    return (index, try await program.withTimeout { child in try await program.launch(feed, drain, child: child) })
                 }
             }
             var launched = [Launched<Value>?](repeating: nil, count: programs.count)
