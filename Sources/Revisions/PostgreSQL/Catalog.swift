@@ -60,12 +60,16 @@ extension Connection {
         Set(try query("SELECT rolname FROM pg_roles").map { try $0.string("rolname") })
     }
 
-    /// The other sessions connected to `database`.
+    /// The other sessions connected to `database`. Not autovacuum's workers: they are nobody's
+    /// connection, and the statements odb fences with end them by themselves (PostgreSQL's
+    /// `CountOtherDBBackends`), so reporting them as ended connections would only puzzle.
     func sessions(on database: String) throws -> [Session] {
         try query(
             """
             SELECT pid, coalesce(usename, '') AS usename, coalesce(application_name, '') AS application_name
-            FROM pg_stat_activity WHERE datname = \(database) AND pid <> pg_backend_pid() ORDER BY pid
+            FROM pg_stat_activity WHERE datname = \(database) AND pid <> pg_backend_pid()
+              AND backend_type IS DISTINCT FROM 'autovacuum worker'
+            ORDER BY pid
             """
         ).map(Session.init(row:))
     }
