@@ -47,8 +47,7 @@ public struct DumpCatalog: Sendable {
         }
         let finished = try await keys().finished
         guard
-            let key = finished.first(where: { $0.description == argument })
-                ?? finished.first(where: { Self.matches($0, prefix: argument) })
+            let key = finished.first(where: { Self.matches($0, prefix: argument) })
         else { throw OdbError.noSuchDump(argument) }
         return try await manifest(of: key)
     }

@@ -44,7 +44,7 @@ extension Program {
     /// Runs the program to its end with its stdin and stdout as given and its stderr kept, and
     /// says how it ended. Throws only when it cannot run (``ProgramError``) or when the task is
     /// cancelled (`CancellationError`); in both cases the child has been ended and reaped.
-    func launch<Value: Sendable>(_ feed: Feed, _ drain: Drain<Value>, child: ChildWatch? = nil) async throws -> Launched<Value> {
+    func launch<Value: Sendable>(_ feed: Feed, _ drain: Drain<Value>, child: ChildWatch) async throws -> Launched<Value> {
         try Task.checkCancellation()
         let configuration = try configuration()
         let status: TerminationStatus
@@ -56,7 +56,7 @@ extension Program {
                     configuration, input: .fileDescriptor(input, closeAfterSpawningProcess: false),
                     output: .fileDescriptor(output, closeAfterSpawningProcess: false), error: .sequence
                 ) {
-                    child?.started($0.processIdentifier.value)
+                    child.started($0.processIdentifier.value)
                     return try await Self.attend(nil, feed, nil, drain, $0.standardError)
                 }
                 (status, launched) = (result.terminationStatus, result.closureResult)
@@ -65,7 +65,7 @@ extension Program {
                     configuration, input: .fileDescriptor(input, closeAfterSpawningProcess: false), output: .sequence,
                     error: .sequence
                 ) {
-                    child?.started($0.processIdentifier.value)
+                    child.started($0.processIdentifier.value)
                     return try await Self.attend(nil, feed, $0.standardOutput, drain, $0.standardError)
                 }
                 (status, launched) = (result.terminationStatus, result.closureResult)
@@ -74,7 +74,7 @@ extension Program {
                     configuration, input: .inputWriter, output: .fileDescriptor(output, closeAfterSpawningProcess: false),
                     error: .sequence
                 ) {
-                    child?.started($0.processIdentifier.value)
+                    child.started($0.processIdentifier.value)
                     return try await Self.attend($0.standardInputWriter, feed, nil, drain, $0.standardError)
                 }
                 (status, launched) = (result.terminationStatus, result.closureResult)
@@ -82,7 +82,7 @@ extension Program {
                 let result = try await Subprocess.run(
                     configuration, input: .inputWriter, output: .sequence, error: .sequence
                 ) {
-                    child?.started($0.processIdentifier.value)
+                    child.started($0.processIdentifier.value)
                     return try await Self.attend($0.standardInputWriter, feed, $0.standardOutput, drain, $0.standardError)
                 }
                 (status, launched) = (result.terminationStatus, result.closureResult)
