@@ -183,12 +183,14 @@ public final class Connection {
         if let failure { throw failure }
     }
 
-    /// Runs `statement` again, once, when it was sent after a signal and the cancel the signal's
-    /// handler sent reached it rather than the statement it was meant for: the statements that
-    /// put things back after an interruption must not be cancelled by it. Inside a transaction
-    /// block the whole transaction is lost, so the error stands.
+    /// The statements that put things back after an interruption must not be cancelled by it. A
+    /// statement sent after a signal waits until the handler has sent its cancels (it sends one
+    /// per connection, one after another), and runs again, once, when a cancel still reached it
+    /// rather than the statement it was meant for. Inside a transaction block the whole
+    /// transaction is lost, so the error stands.
     private func retryingLateCancel(_ statement: () throws -> Rows) throws -> Rows {
         let afterSignal = Interruption.shared.signal != nil
+        if afterSignal { Interruption.shared.awaitCancels() }
         do {
             return try statement()
         } catch let error as PostgresError

@@ -15,6 +15,8 @@ public final class Interruption: Sendable {
 
     private struct State {
         var signal: Int32?
+        /// Whether the handler has sent every cancel it will send.
+        var cancelled = false
         var cancellers: [ObjectIdentifier: Canceller] = [:]
         var handlers: [@Sendable () -> Void] = []
     }
@@ -75,7 +77,18 @@ public final class Interruption: Sendable {
         }
         guard let work else { return }
         for canceller in work.cancellers { canceller.cancel() }
+        state.withLock { $0.cancelled = true }
         for handler in work.handlers { handler() }
+    }
+
+    /// Once a signal has come, waits until its handler has sent all its cancels (PQcancel returns
+    /// once the server has passed one on), so that a statement sent now is not the one a late
+    /// cancel reaches: the statements that put things back after an interruption run after them.
+    /// Bounded: a handler stuck on an unreachable server delays them ten seconds at most.
+    func awaitCancels() {
+        guard signal != nil else { return }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !state.withLock({ $0.cancelled }), ContinuousClock.now < deadline { usleep(1_000) }
     }
 
     /// Sends this process `number` and waits (up to ten seconds: a loaded machine may be slow to
