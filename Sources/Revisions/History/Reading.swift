@@ -82,7 +82,7 @@ extension Repository {
         }
     }
 
-    private func readOnlySession(on name: String) throws -> Connection {
+    func readOnlySession(on name: String) throws -> Connection {
         do {
             return try connection.sibling(
                 database: name, applicationName: Self.readerApplication, options: "-c default_transaction_read_only=on")

@@ -11,9 +11,37 @@ extension Repository {
     /// something to keep: what `odb status` says, "unknown" counting as changed. A session still
     /// on the database may have written less than a second ago, before its statistics reached
     /// the server (a session's leave the server with it): then the state is kept too.
-    func workHasChanged() throws -> Bool {
-        if try !connection.sessions(on: database).isEmpty { return true }
-        return try status().verdict != .unchanged
+    ///
+    /// Asked in two halves, so that a revert's copy runs meanwhile: this one asks the control
+    /// database what it needs and starts reading the working database's statistics and catalog
+    /// on a session and a thread of their own; `WorkCheck.changed()` waits for that and compares.
+    func startWorkCheck() throws -> WorkCheck {
+        if try !connection.sessions(on: database).isEmpty { return WorkCheck(repository: self, known: true) }
+        guard let stored = try tracking.baseline() else { return WorkCheck(repository: self, known: true) }
+        guard try databaseExists(database) else { throw OdbError.workingDatabaseMissing(database: database) }
+        let session = try readOnlySession(on: database)
+        return WorkCheck(
+            repository: self, stored: stored, session: session.backendPID,
+            reading: Beside(owning: session) { try Baseline.read(on: $0) })
+    }
+
+    /// `startWorkCheck`'s answer, or the reading that will give it.
+    struct WorkCheck {
+        let repository: Repository
+        var known: Bool?
+        var stored: Baseline?
+        var session: Int32 = 0
+        var reading: Beside<Baseline>?
+
+        /// Whether the working database holds work of its own, once its session has left the
+        /// server (a copy or a swap of the working database must find no session on it).
+        func changed() throws -> Bool {
+            if let known { return known }
+            guard let stored, let reading else { return true }
+            defer { try? repository.connection.waitForSessionToEnd(session) }
+            let now = try reading.value()
+            return stored.compared(with: now, database: repository.database, parent: 0).verdict != .unchanged
+        }
     }
 
     /// What a revert is about to keep of the working database it replaces.
@@ -29,9 +57,9 @@ extension Repository {
     /// What to keep of the working database before a revert to `target` replaces it; nil when
     /// there is nothing to keep: no working database, or nothing changed since its parent.
     func hiddenKeep(
-        aside: String?, working: DatabaseProperties?, parent: Int, target: Int
+        aside: String?, working: DatabaseProperties?, parent: Int, target: Int, check: WorkCheck?
     ) throws -> HiddenKeep? {
-        guard let aside, let working, try workHasChanged() else { return nil }
+        guard let aside, let working, let check, try check.changed() else { return nil }
         return HiddenKeep(
             name: aside, parent: parent, message: "replaced by revert to \(Self.label(target))",
             size: try connection.databaseSize(database), properties: working)

@@ -26,7 +26,8 @@ extension Repository {
             let working = try DatabaseProperties.read(database, on: connection)
             let aside = try asideName()
             let parent = try number > 0 ? number : records.parent(of: number) ?? 0
-            let hidden = try keeping ? hiddenKeep(aside: aside, working: working, parent: state.parent, target: number) : nil
+            // Whether the working database holds work to keep is read while the copy below runs.
+            let check = try keeping && working != nil && aside != nil ? startWorkCheck() : nil
             var kept: (number: Int, expired: [(number: Int, name: String)])?
             let allowConnections = working?.allowConnections ?? recorded.allowConnections
             let spare = try spareRecords.ready(number) ?? awaitSpare(number)
@@ -45,6 +46,7 @@ extension Repository {
                     try copy(from: source, to: entry.made, frozen: false)
                     try reached(.revertCopied)
                 }
+                let hidden = try hiddenKeep(aside: aside, working: working, parent: state.parent, target: number, check: check)
                 let baseline = try baselineAfterRevert(to: number, replacement: entry.made)
                 ended = try swap(in: entry.made, entry: entry, replaced: hidden == nil ? .discard : .keep, restoring: recorded) {
                     try tracking.setParent(parent, baseline: baseline)
