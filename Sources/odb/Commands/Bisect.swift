@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct Bisect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "bisect",
             abstract: "Find the first revision where a query's answer changed.",
             discussion: """
                 Follows first parents from --bad (default: the working database) back to --good (default: \

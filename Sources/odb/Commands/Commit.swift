@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct Commit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "commit",
             abstract: "Freeze the working database as a new revision.")
 
         @Option(name: [.short, .long], help: "What this revision is.")

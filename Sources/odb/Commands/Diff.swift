@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct Diff: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Show what changed between two states: schema objects and rows.",
             discussion: """
                 A and B are revisions (a number, a tag, 'tip', @N for a hidden state) or '.' for the working database. With no \

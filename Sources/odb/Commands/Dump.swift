@@ -5,6 +5,7 @@ import Revisions
 extension ODB {
     struct Dump: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "dump",
             abstract: "Stream pg_dump of the working database (or of a revision) to storage, with a manifest written last.",
             discussion: """
                 The key is <instance>/<database>/<config>/<UTC timestamp>.dump. Nothing is staged on disk; \

@@ -5,6 +5,7 @@ import Revisions
 extension ODB {
     struct Exec: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "exec",
             abstract: "Run a command with DATABASE_URL and PG* set for the tracked database.",
             discussion: """
                 Starts the embedded cluster first if needed. The command replaces odb, so its output, signals and \

@@ -3,7 +3,7 @@ import Revisions
 
 extension ODB {
     struct Info: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Say where the working database stands.")
+        static let configuration = CommandConfiguration(commandName: "info", abstract: "Say where the working database stands.")
 
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions

@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Start tracking a database and make it the current one.",
             discussion: "On the embedded cluster a missing database is created empty; elsewhere, pass --create.")
 

@@ -4,7 +4,7 @@ import Revisions
 
 extension ODB {
     struct Log: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the history, newest first.")
+        static let configuration = CommandConfiguration(commandName: "log", abstract: "Show the history, newest first.")
 
         @Option(name: [.short, .long], parsing: .unconditional, help: "Show at most this many revisions.")
         var limit: Int?

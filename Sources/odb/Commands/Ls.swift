@@ -5,6 +5,7 @@ import Revisions
 extension ODB {
     struct Ls: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ls",
             abstract: "List the finished dumps in storage, newest first.",
             discussion: "Only dumps whose manifest was written are listed; --clean removes the keys of those that never finished."
         )

@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct Maintain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "maintain",
             abstract: "Drop the databases reverts replaced and build the spares now.",
             discussion: "odb runs this in the background after commit and revert; it returns at once if another is at it.")
 

@@ -5,6 +5,7 @@ import Revisions
 extension ODB {
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Apply numbered SQL patches (patch-MAJOR-MINOR-POINT-TYPE.sql), guarded by a revision.",
             discussion: """
                 Patches run in numeric order; std and direct ones each in a transaction with their tracking row \

@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct Protect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "protect",
             abstract: "Guard a database: revert and purge refuse to touch it until --off.",
             discussion: "Commits still work, so a protected database can be snapshotted but never overwritten by odb.")
 

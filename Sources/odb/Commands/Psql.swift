@@ -5,6 +5,7 @@ import Revisions
 extension ODB {
     struct Psql: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "psql",
             abstract: "Run psql on the tracked database (or the server's postgres database when none is tracked).")
 
         @OptionGroup(title: "Connection") var connection: ConnectionOptions

@@ -5,6 +5,7 @@ import Revisions
 extension ODB {
     struct Pull: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "pull",
             abstract: "Make a dump from storage a revision of the local history, beside the working database.",
             discussion: "The working database is left alone; 'odb revert N' then puts the pulled revision in place.")
 

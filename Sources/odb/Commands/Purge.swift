@@ -5,6 +5,7 @@ import Revisions
 extension ODB {
     struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "purge",
             abstract: "Drop revision databases to free space; the history stays readable.")
 
         @Argument(

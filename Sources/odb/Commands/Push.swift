@@ -5,6 +5,7 @@ import Revisions
 extension ODB {
     struct Push: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "push",
             abstract: "Share a revision: dump it to storage, with its number, message and parent in the manifest.",
             discussion: "A teammate's 'odb pull KEY' makes it a revision of their history.")
 

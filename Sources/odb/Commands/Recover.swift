@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct Recover: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "recover",
             abstract: "Finish or undo what an interrupted odb left behind (every command also does this first).")
 
         @OptionGroup(title: "Connection") var connection: ConnectionOptions

@@ -5,6 +5,7 @@ import Revisions
 extension ODB {
     struct Restore: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "restore",
             abstract: "Restore a dump (or a revision) into the working database, reversibly.",
             discussion: """
                 SOURCE is a dump's key, a prefix (its newest dump), or :REV, a local revision. The state is built \

@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct Revert: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "revert",
             abstract: "Put a revision back into the working database (default: its parent).",
             discussion: """
                 The working database keeps its name and its revision number; its parent becomes REV. The state it \

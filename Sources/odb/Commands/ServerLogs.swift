@@ -3,7 +3,8 @@ import Revisions
 
 extension ODB.ServerCommand {
     struct Logs: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the end of the embedded cluster's log.")
+        static let configuration = CommandConfiguration(
+            commandName: "logs", abstract: "Print the end of the embedded cluster's log.")
         @Option(name: [.short, .customLong("lines")], help: "How many lines.")
         var lines = 40
         @OptionGroup(title: "Connection") var connection: ConnectionOptions

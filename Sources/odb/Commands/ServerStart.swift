@@ -3,7 +3,8 @@ import Revisions
 
 extension ODB.ServerCommand {
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start the embedded cluster (creating it on first use).")
+        static let configuration = CommandConfiguration(
+            commandName: "start", abstract: "Start the embedded cluster (creating it on first use).")
         @Flag(help: "Listen on localhost too, not only on the private socket.")
         var tcp = false
         @OptionGroup(title: "Connection") var connection: ConnectionOptions

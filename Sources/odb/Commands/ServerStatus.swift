@@ -3,7 +3,8 @@ import Revisions
 
 extension ODB.ServerCommand {
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Say which server odb uses and whether it runs.")
+        static let configuration = CommandConfiguration(
+            commandName: "status", abstract: "Say which server odb uses and whether it runs.")
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions
 

@@ -3,7 +3,7 @@ import Revisions
 
 extension ODB.ServerCommand {
     struct Stop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop the embedded cluster.")
+        static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop the embedded cluster.")
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions
 

@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct Spares: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "spares",
             abstract: "Show or set how many ready copies of revisions odb keeps, so that reverting to them is instant.",
             discussion: """
                 The working database's parent gets the first spare, then tagged revisions, then the newest.

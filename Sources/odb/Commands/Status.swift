@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Say whether the working database has changed since its parent, and which tables.",
             discussion: """
                 From the statistics PostgreSQL keeps and a digest of the catalog, recorded at each commit \

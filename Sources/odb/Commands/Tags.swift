@@ -3,7 +3,7 @@ import Revisions
 
 extension ODB {
     struct Tags: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the tags, newest revision first.")
+        static let configuration = CommandConfiguration(commandName: "tags", abstract: "List the tags, newest revision first.")
 
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
         @OptionGroup(title: "Output") var output: OutputOptions

@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct URL: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "url",
             abstract:
                 "Print a connection URL for the tracked database, e.g. for DATABASE_URL (never with a password; over TCP it names the password file)."
         )

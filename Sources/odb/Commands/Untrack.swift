@@ -4,6 +4,7 @@ import Revisions
 extension ODB {
     struct Untrack: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "untrack",
             abstract: "Stop tracking a database: forget its revisions, tags and spares (the undo of a mistaken init).",
             discussion: """
                 The working database itself is never touched. Its revision databases stay on the server, frozen, \
