@@ -32,20 +32,18 @@ public final class Connection {
             keywords.append("dbname")
             values.append(database)
         }
-        let handle = withCStrings(keywords) { keywordPointers in
-            withCStrings(values) { valuePointers in
-                PQconnectdbParams(keywordPointers, valuePointers, 1)
-            }
-        }
+        let (handle, timedOut) = Connecting.open(keywords: keywords, values: values)
         guard let handle else {
             throw PostgresError(sqlState: nil, message: "out of memory while connecting")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
-            let message = Self.trimmed(PQerrorMessage(handle))
+            let message =
+                timedOut
+                ? "connection to server at \"\(PQhost(handle).map { String(cString: $0) } ?? "")\", port \(PQport(handle).map { String(cString: $0) } ?? "") failed: timeout expired"
+                : Self.trimmed(PQerrorMessage(handle))
             PQfinish(handle)
             throw PostgresError(sqlState: .connectionFailure, message: message)
         }
-        PQsetNoticeReceiver(handle, { _, _ in }, nil)
         self.handle = handle
         canceller = PQgetCancel(handle).map(Canceller.init)
         if let canceller { Interruption.shared.register(canceller) }
@@ -103,8 +101,8 @@ public final class Connection {
     /// Whether a server answers at this address; it need not accept this user or database.
     public static func ping(conninfo: String) -> Bool {
         let timeout = ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] ?? String(connectTimeoutSeconds)
-        let result = withCStrings(["connect_timeout", "dbname"]) { keywords in
-            withCStrings([timeout, conninfo]) { values in PQpingParams(keywords, values, 1) }
+        let result = withNullTerminatedCStrings(["connect_timeout", "dbname"]) { keywords in
+            withNullTerminatedCStrings([timeout, conninfo]) { values in PQpingParams(keywords, values, 1) }
         }
         return result == PQPING_OK || result == PQPING_REJECT
     }
@@ -286,7 +284,9 @@ public final class Connection {
     }
 }
 
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+/// Runs `body` with a NULL-terminated array of C copies of `strings`, as libpq's `…Params`
+/// functions take their keywords and values, freed afterwards.
+func withNullTerminatedCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
     withOptionalCStrings(strings) { body($0 + [nil]) }
 }
 
