@@ -112,10 +112,12 @@ extension Repository {
     /// (or set to `clone`) clones when the server's file system can, and this session's
     /// `file_copy_method` is set to match; `CopyStrategy.choose` decides for the others. When a
     /// clone cannot be made, odb copies instead and says so once, for `-v`; never an error.
-    func cloneIfPossible(_ chosen: CopyStrategy, reason: String) throws -> (strategy: CopyStrategy, reason: String) {
+    func cloneIfPossible(otherwise choose: () throws -> (CopyStrategy, String)) throws -> (
+        strategy: CopyStrategy, reason: String
+    ) {
         guard options.strategy == nil || options.strategy == .clone else {
             try control.setFileCopyMethod(clone: false)
-            return (chosen, reason)
+            return try choose()
         }
         var support = control.cloneSupport()
         if support.works != false {
@@ -134,6 +136,7 @@ extension Repository {
         }
         try control.setFileCopyMethod(clone: false)
         if options.strategy == .clone { return (.fileCopy, "clone asked for, but \(support.reason)") }
+        let (chosen, reason) = try choose()
         return (chosen == .clone ? .fileCopy : chosen, reason)
     }
 

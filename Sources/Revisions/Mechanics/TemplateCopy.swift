@@ -36,10 +36,11 @@ extension Repository {
         report: CopyReport, ended: [Session]
     ) {
         let size = try connection.databaseSize(source)
-        let chosen =
-            options.strategy.map { ($0, "chosen by the user") }
-            ?? CopyStrategy.choose(size: size, pendingCheckpoint: control.pendingCheckpointBytes())
-        let (strategy, reason) = try cloneIfPossible(chosen.0, reason: chosen.1)
+        // The heuristic asks the server how much a checkpoint would write: only when no clone.
+        let (strategy, reason) = try cloneIfPossible {
+            try options.strategy.map { ($0, "chosen by the user") }
+                ?? CopyStrategy.choose(size: size, pendingCheckpoint: control.pendingCheckpointBytes())
+        }
         let storage = control.storage()
         let needed = try spaceNeeded(copying: size, strategy: strategy, reserve: reserve, into: target, on: storage)
         if let free = storage.freeBytes(), free < needed {
