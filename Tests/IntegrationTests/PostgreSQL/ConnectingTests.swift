@@ -10,25 +10,12 @@ extension Integration {
         /// the start. odb says what happened in its one line; libpq's default notice receiver,
         /// which prints such a message on stderr, is never in place while it is read.
         @Test func sessionEndedAsItStartsPrintsNoStrayLine() async throws {
-            let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            try #require(listener >= 0)
-            defer { close(listener) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr = in_addr(s_addr: inet_addr("127.0.0.1"))
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                    bind(listener, pointer, length) == 0 && listen(listener, 16) == 0
-                        && getsockname(listener, pointer, &length) == 0
-                }
-            }
-            try #require(bound)
-            let port = Int(UInt16(bigEndian: address.sin_port))
+            let listener = try LoopbackListener()
+            let port = listener.port
             // Each connection gets a completed start and, in the same write, its end.
             let server = Thread {
                 while true {
-                    let client = accept(listener, nil, nil)
+                    let client = accept(listener.descriptor, nil, nil)
                     guard client >= 0 else { return }
                     var header = [UInt8](repeating: 0, count: 4)
                     guard recv(client, &header, 4, Int32(MSG_WAITALL)) == 4 else {
@@ -51,7 +38,7 @@ extension Integration {
                 }
             }
             server.start()
-            defer { shutdown(listener, Int32(SHUT_RDWR)) }
+            defer { listener.close() }
             try await withSandbox { sandbox in
                 let result = try await sandbox.odb(
                     ["info"], url: "postgresql://postgres@127.0.0.1:\(port)/postgres?sslmode=disable&gssencmode=disable",

@@ -9,22 +9,9 @@ extension Integration {
         /// A server that accepts TCP connections and never answers: odb gives up after its
         /// connect_timeout with one line, instead of hanging.
         @Test func silentServerTimesOut() async throws {
-            let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            try #require(listener >= 0)
-            defer { close(listener) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = 0
-            address.sin_addr = in_addr(s_addr: inet_addr("127.0.0.1"))
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                    bind(listener, pointer, length) == 0 && listen(listener, 16) == 0
-                        && getsockname(listener, pointer, &length) == 0
-                }
-            }
-            try #require(bound)
-            let port = Int(UInt16(bigEndian: address.sin_port))
+            let listener = try LoopbackListener()
+            defer { listener.close() }
+            let port = listener.port
             try await withSandbox { sandbox in
                 // Before connect_timeout odb waited until killed. The bound leaves room for a loaded
                 // machine, and counts from odb's start: timing it from this task would add however
