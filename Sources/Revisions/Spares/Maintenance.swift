@@ -106,7 +106,7 @@ extension Repository {
     private func build(_ name: String, of number: Int, from source: String) throws {
         let reserve = control.storage().totalBytes().map { $0 / 10 } ?? 0
         // A revision is frozen, so the copy's size is the size measured before it.
-        let size = try copy(from: source, to: name, frozen: false, reserve: reserve).size
+        let size = try copy(from: source, to: name, frozen: false, reserve: reserve, background: true).size
         try reached(.spareCopied)
         // Not under the repository lock: a revert may be holding it while it waits for this spare.
         // A purge that dropped the revision meanwhile also deleted the row: then the copy is listed
