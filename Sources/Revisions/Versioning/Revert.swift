@@ -16,7 +16,8 @@ extension Repository {
     public func revert(
         to target: RevisionArgument?, retention: HiddenRetention = .standard, keeping: Bool = true
     ) throws -> RevertOutcome {
-        // The worker's build of the target's spare goes on: its rest is shorter than a copy.
+        // The worker's clone of the target's spare goes on: its rest is shorter than a copy (see
+        // `preemptWorker` for the builds that do not).
         let wanted = try? resolve(target ?? .number(try state().parent), parent: try state().parent)
         return try changing(sparing: wanted.map { Names.spareDatabase(database, number: $0) }) { state in
             if state.protected { throw OdbError.protected(database: database) }
