@@ -47,12 +47,27 @@ extension Repository {
 
     /// The working database's baseline as it is now, read on a session that has left the server
     /// when this returns (a copy or a swap of the working database must find no session on it).
-    func readBaseline() throws -> Baseline {
-        var pid: Int32 = 0
-        defer { if pid != 0 { try? connection.waitForSessionToEnd(pid) } }
-        return try reading(.working) { session in
-            pid = session.backendPID
-            return try Baseline.read(on: session)
+    func readBaseline() throws -> Baseline { try startReadingBaseline().value() }
+
+    /// `readBaseline` in two halves, so that the caller's own work (a revert's copy) runs
+    /// meanwhile: the session is opened here, and read on a thread of its own.
+    func startReadingBaseline() throws -> BaselineReading {
+        guard try databaseExists(database) else { throw OdbError.workingDatabaseMissing(database: database) }
+        let session = try readOnlySession(on: database)
+        return BaselineReading(
+            control: connection, session: session.backendPID, reading: Beside(owning: session) { try Baseline.read(on: $0) })
+    }
+
+    /// A baseline being read (see `startReadingBaseline`).
+    struct BaselineReading {
+        let control: Connection
+        let session: Int32
+        let reading: Beside<Baseline>
+
+        /// The baseline, once the session that read it has left the server.
+        func value() throws -> Baseline {
+            defer { try? control.waitForSessionToEnd(session) }
+            return try reading.value()
         }
     }
 

@@ -16,31 +16,24 @@ extension Repository {
     /// database what it needs and starts reading the working database's statistics and catalog
     /// on a session and a thread of their own; `WorkCheck.changed()` waits for that and compares.
     func startWorkCheck() throws -> WorkCheck {
-        if try !connection.sessions(on: database).isEmpty { return WorkCheck(repository: self, known: true) }
-        guard let stored = try tracking.baseline() else { return WorkCheck(repository: self, known: true) }
-        guard try databaseExists(database) else { throw OdbError.workingDatabaseMissing(database: database) }
-        let session = try readOnlySession(on: database)
-        return WorkCheck(
-            repository: self, stored: stored, session: session.backendPID,
-            reading: Beside(owning: session) { try Baseline.read(on: $0) })
+        if try !connection.sessions(on: database).isEmpty { return .known(changed: true) }
+        guard let stored = try tracking.baseline() else { return .known(changed: true) }
+        return .reading(stored: stored, now: try startReadingBaseline())
     }
 
     /// `startWorkCheck`'s answer, or the reading that will give it.
-    struct WorkCheck {
-        let repository: Repository
-        var known: Bool?
-        var stored: Baseline?
-        var session: Int32 = 0
-        var reading: Beside<Baseline>?
+    enum WorkCheck {
+        case known(changed: Bool)
+        case reading(stored: Baseline, now: BaselineReading)
 
-        /// Whether the working database holds work of its own, once its session has left the
-        /// server (a copy or a swap of the working database must find no session on it).
-        func changed() throws -> Bool {
-            if let known { return known }
-            guard let stored, let reading else { return true }
-            defer { try? repository.connection.waitForSessionToEnd(session) }
-            let now = try reading.value()
-            return stored.compared(with: now, database: repository.database, parent: 0).verdict != .unchanged
+        /// Whether the working database `database` holds work of its own, once the session that
+        /// read it has left the server.
+        func changed(_ database: String) throws -> Bool {
+            switch self {
+            case .known(let changed): changed
+            case .reading(let stored, let now):
+                try stored.compared(with: now.value(), database: database, parent: 0).verdict != .unchanged
+            }
         }
     }
 
@@ -59,7 +52,7 @@ extension Repository {
     func hiddenKeep(
         aside: String?, working: DatabaseProperties?, parent: Int, target: Int, check: WorkCheck?
     ) throws -> HiddenKeep? {
-        guard let aside, let working, let check, try check.changed() else { return nil }
+        guard let aside, let working, let check, try check.changed(database) else { return nil }
         return HiddenKeep(
             name: aside, parent: parent, message: "replaced by revert to \(Self.label(target))",
             size: try connection.databaseSize(database), properties: working)
