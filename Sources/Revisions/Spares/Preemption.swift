@@ -17,7 +17,7 @@ extension Repository {
             SELECT pg_cancel_backend(a.pid) AS cancelled FROM pg_locks l JOIN pg_stat_activity a USING (pid)
             WHERE \(ControlDatabase.held(.maintenance, on: database)) AND a.pid <> pg_backend_pid()
               AND a.state = 'active' AND a.query ILIKE 'CREATE DATABASE %'
-              AND (\(quoted == nil) OR strpos(a.query, \(quoted ?? "")) = 0 OR a.query LIKE '% STRATEGY WAL_LOG %')
+              AND (\(quoted == nil) OR strpos(a.query, \(quoted ?? "")) = 0 OR a.query LIKE \("% STRATEGY " + CopyStrategy.walLog.keyword + " %"))
             """)
         if try cancelled.contains(where: { try $0.bool("cancelled") }) { events(.preemptedWorker(database: database)) }
     }
