@@ -52,17 +52,24 @@ enum Connecting {
     /// The connection's `connect_timeout`, as libpq reads it: none when unset or 0, and at
     /// least 2 s, since it counts in whole seconds.
     private static func timeout(of handle: OpaquePointer) -> Duration? {
+        let value = parameters(of: handle)?.first { $0.keyword == "connect_timeout" }?.value
+        guard let seconds = value.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), seconds > 0 else { return nil }
+        return .seconds(max(seconds, 2))
+    }
+
+    /// The connection's parameters that have a value, as libpq reports them (`PQconninfo`); nil
+    /// when libpq is out of memory.
+    static func parameters(of handle: OpaquePointer) -> [(keyword: String, value: String)]? {
         guard let options = PQconninfo(handle) else { return nil }
         defer { PQconninfoFree(options) }
+        var parameters: [(keyword: String, value: String)] = []
         var option = options
         while let keyword = option.pointee.keyword {
-            if String(cString: keyword) == "connect_timeout", let value = option.pointee.val,
-                let seconds = Int(String(cString: value).trimmingCharacters(in: .whitespaces)), seconds > 0
-            {
-                return .seconds(max(seconds, 2))
+            if let value = option.pointee.val, value.pointee != 0 {
+                parameters.append((String(cString: keyword), String(cString: value)))
             }
             option += 1
         }
-        return nil
+        return parameters
     }
 }

@@ -63,21 +63,13 @@ public final class Connection {
     public func sibling(database: String? = nil, applicationName: String? = nil, options settings: String? = nil) throws
         -> Connection
     {
-        guard let options = PQconninfo(handle) else {
+        guard let parameters = Connecting.parameters(of: handle) else {
             throw PostgresError(sqlState: nil, message: "out of memory while connecting")
         }
-        defer { PQconninfoFree(options) }
         func quoted(_ value: String) -> String {
             "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
         }
-        var parts: [String] = []
-        var option = options
-        while let keyword = option.pointee.keyword {
-            if let value = option.pointee.val, value.pointee != 0 {
-                parts.append(String(cString: keyword) + "=" + quoted(String(cString: value)))
-            }
-            option += 1
-        }
+        var parts = parameters.map { $0.keyword + "=" + quoted($0.value) }
         if let applicationName { parts.append("application_name=" + quoted(applicationName)) }
         if let settings { parts.append("options=" + quoted(settings)) }
         if let database { parts.append("dbname=" + quoted(database)) }
