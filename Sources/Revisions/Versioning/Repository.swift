@@ -75,10 +75,12 @@ public final class Repository {
     /// makes is made under the lock.
     ///
     /// With a background worker (`options.background`), the worker's copy is cancelled first,
-    /// unless it is the build of `spare` (see `preemptWorker`).
+    /// unless it is the build of `spare` (see `preemptWorker`). It is cancelled under the lock:
+    /// the worker it preempts waits for that lock before it builds again, so the change never
+    /// races a build it has just cancelled.
     func changing<T>(sparing spare: String? = nil, _ body: (TrackedDatabase.State) throws -> T) throws -> T {
-        if options.background { try preemptWorker(sparing: spare) }
-        return try control.withLock(on: database, timeout: options.lockTimeout, events: events) {
+        try control.withLock(on: database, timeout: options.lockTimeout, events: events) {
+            if options.background { try preemptWorker(sparing: spare) }
             try finishInterrupted()
             return try body(try state())
         }

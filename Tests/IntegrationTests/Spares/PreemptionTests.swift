@@ -18,7 +18,7 @@ extension Integration {
                 let holder = try sandbox.connect()
                 try holder.query("BEGIN")
                 try holder.query("ALTER DATABASE \(identifier: revision) RENAME TO \(identifier: revision + "x")")
-                let worker = Task { try await sandbox.odb(["maintain"]) }
+                let worker = Task { try await sandbox.odb(["maintain"], timeout: .seconds(120)) }
                 try await sandbox.waitUntil {
                     try !holder.sibling().query(
                         """
@@ -32,9 +32,11 @@ extension Integration {
                 let commit = try await sandbox.odb(["commit", "-v", "-m", "two"], environment: ["ODB_BACKGROUND": "1"])
                 try expectSuccess(commit)
                 #expect(commit.errorOutput.contains("stopped the background worker's copy"), "\(commit.errorOutput)")
-                let preempted = try await worker.value
-                try expectSuccess(preempted)
+                // Released before the preempted worker is awaited: once the commit is done, that
+                // worker builds again (unless the commit's own worker is at it first), and its
+                // copy would wait for this lock.
                 try holder.query("ROLLBACK")
+                try expectSuccess(try await worker.value)
 
                 // The worker the commit started builds the spare of the new parent.
                 try await sandbox.waitForWorkers()
@@ -63,7 +65,7 @@ extension Integration {
                 try holder.query("BEGIN")
                 try holder.query("ALTER DATABASE \(identifier: revision) RENAME TO \(identifier: revision + "x")")
                 let spare = Names.spareDatabase(database, number: 1)
-                let worker = Task { try await sandbox.odb(["maintain"]) }
+                let worker = Task { try await sandbox.odb(["maintain"], timeout: .seconds(120)) }
                 try await sandbox.waitUntil {
                     try !holder.sibling().query(
                         """
@@ -72,7 +74,9 @@ extension Integration {
                         """
                     ).isEmpty
                 }
-                let revert = Task { try await sandbox.odb(["revert", "-v", "1"], environment: ["ODB_BACKGROUND": "1"]) }
+                let revert = Task {
+                    try await sandbox.odb(["revert", "-v", "1"], environment: ["ODB_BACKGROUND": "1"], timeout: .seconds(120))
+                }
                 // The revert has cancelled the build and waits, as its own copy, for the same lock.
                 let replacement = Names.replacementDatabase(database)
                 try await sandbox.waitUntil {
