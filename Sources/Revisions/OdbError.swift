@@ -51,6 +51,9 @@ public enum OdbError: Error, Equatable, Sendable {
     /// A tag can only name a revision that still has its database.
     case tagPurged(String, revision: Int)
     case revisionPurged(Int)
+    /// A restore's revision whose database the background worker has not loaded from its dump
+    /// (`failure`: why its last try failed).
+    case revisionNotLoaded(number: Int, key: String, failure: String?)
     case revisionDatabaseMissing(number: Int, database: String)
     case invalidTagName(String, reason: NameProblem)
     case tagExists(String, revision: Int)

@@ -84,6 +84,16 @@ extension Integration {
                     finishedDumps = 1
                     try sandbox.connect(database).query("DELETE FROM t WHERE x = 3")
                     states = [[1, 2], [1, 2, 3]]
+                case "pending":
+                    // A dump of [1, 2, 3] restored over [1, 2], its revision left to a worker to load.
+                    let key = try await sandbox.dump().key
+                    finishedDumps = 1
+                    try sandbox.connect(database).query("DELETE FROM t WHERE x = 3")
+                    let holder = try sandbox.holdMaintenance(of: database)
+                    try await expectSuccess(sandbox.odb(["restore", key], environment: ["ODB_BACKGROUND": "1"]))
+                    try await sandbox.waitForWorkers()
+                    try holder.query("SELECT pg_advisory_unlock_all()")
+                    command = ["maintain"]
                 case "pull":
                     // A dump of [1, 2, 3] pulled as a revision beside the working database.
                     command = ["pull", try await sandbox.dump().key]
@@ -139,7 +149,7 @@ extension Integration {
                     try sandbox.expectConsistent(fresh, states: [], table: false)
                 }
                 try sandbox.expectConsistent(database, states: states, revisions: [[1], [1, 2], [1, 2, 3]] + states)
-                if ["dump", "restore", "pull"].contains(test.step.operation) {
+                if ["dump", "restore", "pull", "pending"].contains(test.step.operation) {
                     // No incomplete dump is ever listed, and the next dump removes what a killed one left.
                     let listed = try await sandbox.listedDumps()
                     #expect(listed.count == finishedDumps)

@@ -12,7 +12,7 @@ extension Integration {
                 let (database, workspace) = try await sandbox.tracked("spare", rows: [1])
                 let repository = try workspace.repository()
                 _ = try repository.commit(message: "one")
-                let built = try repository.maintain()
+                let built = try await repository.maintain()
                 #expect(built.built == [1])
                 #expect(try repository.info().spares.map(\.number) == [1])
                 #expect(try repository.log().first?.spare == true)
@@ -29,7 +29,7 @@ extension Integration {
                 #expect(
                     try sandbox.databases() == [sandbox.control, database, Names.revisionDatabase(database, number: 1), hidden])
 
-                #expect(try repository.maintain().built == [1])
+                #expect(try await repository.maintain().built == [1])
                 try sandbox.connect(database).query("INSERT INTO t VALUES (3)")
                 #expect(try repository.revert(to: nil).usedSpare)
                 #expect(try sandbox.rows(database) == [1])
@@ -45,7 +45,7 @@ extension Integration {
                 _ = try repository.revert(to: nil, keeping: false)  // discarded, not kept as a hidden state
                 #expect(try repository.info().discardedSize > 0)
                 #expect(try sandbox.databases().count == 4)
-                let report = try repository.maintain()
+                let report = try await repository.maintain()
                 #expect(report.dropped.count == 1)
                 #expect(report.built == [1])
                 #expect(try repository.info().discardedSize == 0)
@@ -65,10 +65,10 @@ extension Integration {
                 for _ in 1...3 { _ = try repository.commit(message: "") }
                 _ = try repository.tag("good", revision: .number(1))
                 _ = try repository.keepSpares(2)
-                _ = try repository.maintain()
+                _ = try await repository.maintain()
                 #expect(try repository.info().spares.map(\.number) == [1, 3])
                 _ = try repository.keepSpares(0)
-                _ = try repository.maintain()
+                _ = try await repository.maintain()
                 #expect(try repository.sparePolicy().spares.isEmpty)
                 #expect(throws: OdbError.invalidSpareCount(-1)) { try repository.keepSpares(-1) }
             }
@@ -91,7 +91,7 @@ extension Integration {
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
                 #expect(try repository.revert(to: nil).usedSpare == false)
                 #expect(try sandbox.rows(database) == [1])
-                #expect(try repository.maintain().built == [1])
+                #expect(try await repository.maintain().built == [1])
                 #expect(try repository.sparePolicy().spares.map(\.ready) == [true])
                 #expect(try repository.revert(to: nil).usedSpare)
                 #expect(try sandbox.rows(database) == [1])
@@ -119,7 +119,7 @@ extension Integration {
                 let (database, workspace) = try await sandbox.tracked("purge", rows: [1])
                 let repository = try workspace.repository()
                 _ = try repository.commit(message: "")
-                _ = try repository.maintain()
+                _ = try await repository.maintain()
                 _ = try repository.purge(try repository.purgePlan(.all))
                 #expect(try sandbox.databases() == [sandbox.control, database])
                 #expect(try repository.sparePolicy().spares.isEmpty)
@@ -188,7 +188,7 @@ extension Integration {
                 let (repository, discarded) = try await replacedDatabase(sandbox)
                 try sandbox.connect().query(
                     "UPDATE pg_database SET datconnlimit = -2 WHERE datname = \(discarded)")
-                #expect(try repository.maintain().dropped == [discarded])
+                #expect(try await repository.maintain().dropped == [discarded])
                 #expect(try !sandbox.databases().contains(discarded))
             }
         }

@@ -38,7 +38,7 @@ import Testing
     @Test func restored() {
         let outcome = RestoreOutcome(
             database: "demo", source: "vm/demo/none/1.dump", kept: 4, restored: 5, revision: 6,
-            ignoredErrors: ["pg_restore: error: role \"gone\" does not exist"], endedSessions: [])
+            loadedLater: false, ignoredErrors: ["pg_restore: error: role \"gone\" does not exist"], endedSessions: [])
         #expect(
             Answer.restored(outcome).text == """
                 Restored vm/demo/none/1.dump into demo as revision 5, now at revision 6; what it replaced is revision 4 ('odb revert 4' undoes the restore)

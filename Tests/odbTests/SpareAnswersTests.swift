@@ -60,6 +60,12 @@ import Testing
                     "demo~old1",
                     "demo~old2"
                   ],
+                  "failedLoads" : [
+
+                  ],
+                  "loaded" : [
+
+                  ],
                   "ran" : true
                 }
                 """)
@@ -72,6 +78,12 @@ import Testing
 
                   ],
                   "dropped" : [
+
+                  ],
+                  "failedLoads" : [
+
+                  ],
+                  "loaded" : [
 
                   ],
                   "ran" : false

@@ -42,6 +42,9 @@ public struct RestoreOutcome: Codable, Sendable, Equatable {
     public let restored: Int
     /// The working database's new revision number.
     public let revision: Int
+    /// Whether the restored revision's database is loaded from the dump again in the background
+    /// (see `PendingRevisions`), rather than copied before the swap.
+    public let loadedLater: Bool
     /// pg_restore's errors, when told to go on past them.
     public let ignoredErrors: [String]
     public let endedSessions: [Session]
@@ -57,6 +60,12 @@ extension Repository {
     /// in place, keeping the replaced working database, frozen, as a revision of its own, and
     /// records both revisions in the same transaction: `odb revert N` undoes a restore. Killed at
     /// any step before that transaction, the next odb command drops what the journal lists.
+    ///
+    /// With a background worker, a dump restored without pre-swap hooks is not copied: the dump
+    /// holds the restored state already, and the worker loads it again into the restored
+    /// revision's database after the command has returned (`PendingRevisions`). The copy is most
+    /// of what a restore costs beyond `createdb` + `pg_restore`: it writes the whole database
+    /// again and waits for the disk. A hook's changes are in no dump: with hooks, the copy stays.
     public func restore(_ request: RestoreRequest, access: ServerAccess, programs: PostgresPrograms) async throws
         -> RestoreOutcome
     {
@@ -108,8 +117,19 @@ extension Repository {
                         extra: ["ODB_DATABASE": database, "ODB_TEMPORARY_DATABASE": temporary, "ODB_KEY": label]))
                 try reached(.restoreHooked)
                 try control.unfence(temporary, allowConnections: false)
-                let restoredSize = try copy(from: temporary, to: restoredName, frozen: true).size
-                try reached(.restoreCopied)
+                let pending = manifest.flatMap { manifest in
+                    options.background && request.preSwap.commands.isEmpty
+                        ? PendingRevision(
+                            number: restoredNumber, store: request.store.absoluteLocation, manifest: manifest,
+                            keepOwners: request.keepOwners, ignoreErrors: request.ignoreErrors) : nil
+                }
+                let restoredSize: Int64
+                if pending == nil {
+                    restoredSize = try copy(from: temporary, to: restoredName, frozen: true).size
+                    try reached(.restoreCopied)
+                } else {
+                    restoredSize = try connection.databaseSize(temporary)
+                }
                 let keptSize = try connection.databaseSize(database)
                 // The working database keeps its owner, grants and settings (given to the temporary
                 // database in the swap's transaction).
@@ -123,14 +143,15 @@ extension Repository {
                     }
                     try records.insert(
                         .init(
-                            number: restoredNumber, parent: kept ?? state.parent, dbname: restoredName,
+                            number: restoredNumber, parent: kept ?? state.parent, dbname: pending == nil ? restoredName : nil,
                             message: "restore of \(label)", author: Self.author, size: restoredSize, properties: properties))
+                    if let pending { try pendingRevisions.add(pending) }
                     // What a restore changed is not counted: the next status says "unknown".
                     try tracking.committed(restoredNumber, baseline: nil)
                 }
                 return RestoreOutcome(
                     database: database, source: label, kept: kept, restored: restoredNumber, revision: restoredNumber + 1,
-                    ignoredErrors: ignored, endedSessions: ended)
+                    loadedLater: pending != nil, ignoredErrors: ignored, endedSessions: ended)
             } catch {
                 try? rollBackRestore(entry)
                 throw error

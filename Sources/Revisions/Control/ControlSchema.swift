@@ -1,7 +1,7 @@
 /// odb's schema in the control database, upgraded one version at a time.
 struct ControlSchema {
     /// The schema version this odb writes; a newer one in the database is refused.
-    static let version = 5
+    static let version = 6
 
     /// The comment odb puts on the control databases it makes (schema 5 on), by which one finds
     /// the others (`otherControlDatabases(also:)`); written in the migration below as it is here.
@@ -196,6 +196,21 @@ struct ControlSchema {
                 NULL;
             END
             $$
+            """
+        ],
+        [
+            """
+            CREATE TABLE odb.pending (          -- restored revisions whose database the background worker loads from their dump
+                database text NOT NULL,
+                number integer NOT NULL,
+                store text NOT NULL,            -- where the dump lives (a folder by its absolute path)
+                manifest jsonb NOT NULL,        -- the dump's manifest: its key, size and SHA-256
+                keep_owners boolean NOT NULL,
+                ignore_errors boolean NOT NULL,
+                failure text,                   -- why the last load failed, for the commands that want it to say
+                PRIMARY KEY (database, number),
+                FOREIGN KEY (database, number) REFERENCES odb.revisions ON DELETE CASCADE
+            )
             """
         ],
     ]

@@ -9,7 +9,8 @@ struct RevisionRecords {
     struct New {
         var number: Int
         var parent: Int
-        var dbname: String
+        /// Nil for a restored revision whose database is still to be loaded (`PendingRevisions`).
+        var dbname: String?
         var message: String
         var author: String
         var size: Int64

@@ -24,7 +24,8 @@ extension Repository {
     /// The database of a revision, checked to exist.
     func revisionDatabase(_ number: Int) throws -> String {
         guard let record = try records.record(number) else { throw OdbError.unknownRevision(String(number)) }
-        guard let name = record.dbname else { throw OdbError.revisionPurged(number) }
+        // A restore's revision that the background worker is loading is waited for.
+        guard let name = try record.dbname ?? awaitPendingLoad(number) else { throw OdbError.revisionPurged(number) }
         guard try databaseExists(name) else { throw OdbError.revisionDatabaseMissing(number: number, database: name) }
         return name
     }

@@ -39,6 +39,8 @@ public enum Step: String, CaseIterable, Sendable {
     case restoreCopied = "restore.copied"
     case pullJournaled = "pull.journaled"
     case pullLoaded = "pull.loaded"
+    /// The background worker has loaded a restored revision's dump, before it is recorded.
+    case pendingLoaded = "pending.loaded"
 
     /// The operation the step belongs to: commit, revert, swap, purge, init, spare, discard, dump or
     /// restore.

@@ -3,6 +3,9 @@ public struct MaintenanceReport: Codable, Sendable, Equatable {
     /// False when another worker was already at it (that one finishes the work).
     public var ran = true
     public var built: [Int] = []
+    /// Restored revisions loaded from their dumps (`PendingRevisions`), and those that failed.
+    public var loaded: [Int] = []
+    public var failedLoads: [Int] = []
     public var dropped: [String] = []
     public var skipped: String?
 }
@@ -12,17 +15,19 @@ public struct MaintenanceReport: Codable, Sendable, Equatable {
 extension Repository {
     /// Whether a maintenance pass has anything to do. A discarded database that logical
     /// replication keeps is not: it waits for the user (and the next pass) rather than a loop.
-    func maintenanceDue() throws -> Bool {
+    func maintenanceDue(loading: Bool) throws -> Bool {
         if try discarded.names().contains(where: { try connection.replication(of: $0).isEmpty }) { return true }
+        if try loading && pendingRevisions.due() { return true }
         let spares = try spareRecords.all()
         if spares.contains(where: { !$0.ready }) { return true }
         return Set(try wantedSpares().map(\.number)) != Set(spares.map(\.number))
     }
 
-    /// Drops replaced working databases, then builds and drops spares until they match the policy.
-    /// Returns at once when another worker holds the maintenance lock; that worker looks again for
-    /// work after releasing it, so no request is lost.
-    public func maintain() throws -> MaintenanceReport {
+    /// Drops replaced working databases, loads the revisions restores left pending (given a
+    /// `loader`), then builds and drops spares until they match the policy. Returns at once when
+    /// another worker holds the maintenance lock; that worker looks again for work after
+    /// releasing it, so no request is lost.
+    public func maintain(loading loader: PendingLoader? = nil) async throws -> MaintenanceReport {
         var report = MaintenanceReport()
         while true {
             guard try control.tryLock(.maintenance, on: database) else {
@@ -30,6 +35,13 @@ extension Repository {
                 return report
             }
             do {
+                if let loader {
+                    report.dropped += try dropDiscarded()
+                    let (loaded, failed) = try await loadPendingRevisions(
+                        loader, skipping: Set(report.loaded + report.failedLoads))
+                    report.loaded += loaded
+                    report.failedLoads += failed
+                }
                 try maintenancePass(&report)
             } catch {
                 control.unlock(.maintenance, on: database)
@@ -44,7 +56,7 @@ extension Repository {
                 report.skipped = nil
                 continue
             }
-            if try report.skipped != nil || !maintenanceDue() { return report }
+            if try report.skipped != nil || !maintenanceDue(loading: loader != nil) { return report }
         }
     }
 

@@ -32,6 +32,10 @@ public protocol Store: Sendable {
 extension Store {
     public func isBeingWritten(_ key: String) async -> Bool { false }
 
+    /// The location that names this store from any folder, for another process to open it
+    /// again (`StorageLocation.store`): a local folder's absolute path, else the location.
+    public var absoluteLocation: String { (self as? LocalStore)?.folder ?? location }
+
     /// A small object (a manifest), whole.
     public func put(_ key: String, bytes: [UInt8]) async throws {
         try await put(key) { write in try await write(bytes) }

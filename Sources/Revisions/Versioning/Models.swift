@@ -135,6 +135,11 @@ public enum Event: Sendable, Equatable {
     /// for `running` when the server says); odb waits for the rest of it up to `timeout`.
     case waitingForSpare(number: Int, size: Int64?, running: Duration?, timeout: Duration)
     case builtSpare(number: Int, database: String)
+    /// A restore's revision is still being loaded from its dump by the background worker; odb
+    /// waits for it up to `timeout`.
+    case waitingForLoad(number: Int, key: String, timeout: Duration)
+    /// The background worker loaded revision `number` from its dump.
+    case loadedRevision(number: Int, key: String)
     case droppedSpare(number: Int, database: String)
     case droppedDiscarded(database: String)
     /// A database odb was to drop and did not: logical replication holds it (it stays listed).

@@ -1,13 +1,19 @@
 /// Purging: dropping revision databases to free space, keeping the history readable.
 extension Repository {
-    /// The revisions a purge would drop: all that still have a database, or only untagged ones.
+    /// A revision `r` whose database exists, or is still to be loaded from a restore's dump.
+    static let hasOrAwaitsDatabase: SQL = """
+        (EXISTS (SELECT 1 FROM pg_database p WHERE p.datname = r.dbname)
+         OR EXISTS (SELECT 1 FROM odb.pending q WHERE q.database = r.database AND q.number = r.number))
+        """
+
+    /// The revisions a purge would drop: all that still have a database (or are to have one
+    /// loaded), or only untagged ones.
     public func purgePlan(_ mode: PurgeMode) throws -> PurgePlan {
         if mode == .chosen { return PurgePlan(database: database, mode: .chosen, revisions: [], size: 0) }
         let rows = try connection.query(
             """
             SELECT r.number, coalesce(r.size, 0) AS size FROM odb.revisions r
-            JOIN pg_database p ON p.datname = r.dbname
-            WHERE r.database = \(database) AND r.number > 0
+            WHERE r.database = \(database) AND r.number > 0 AND \(Self.hasOrAwaitsDatabase)
               AND (\(mode == .all) OR NOT EXISTS (SELECT 1 FROM odb.tags t WHERE t.database = r.database AND t.number = r.number))
             ORDER BY r.number
             """)
@@ -24,8 +30,7 @@ extension Repository {
         let rows = try connection.query(
             """
             SELECT r.number, coalesce(r.size, 0) AS size FROM odb.revisions r
-            JOIN pg_database p ON p.datname = r.dbname
-            WHERE r.database = \(database) AND r.number = ANY (\("{" + numbers.sorted().map(String.init).joined(separator: ",") + "}")::int[])
+            WHERE r.database = \(database) AND \(Self.hasOrAwaitsDatabase) AND r.number = ANY (\("{" + numbers.sorted().map(String.init).joined(separator: ",") + "}")::int[])
             ORDER BY r.number
             """)
         return PurgePlan(
@@ -70,6 +75,8 @@ extension Repository {
     func forget(_ numbers: [Int]) throws -> [(number: Int, name: String)] {
         var forgotten: [(Int, String)] = []
         for number in numbers {
+            // A revision still to be loaded is loaded no more (a load under way is dropped when done).
+            try pendingRevisions.remove(number)
             guard let name = try records.forgetDatabase(of: number) else { continue }
             try spareRecords.discard(revision: number)
             try discarded.add(name)

@@ -53,6 +53,7 @@ public final class Repository {
     var records: RevisionRecords { RevisionRecords(connection: connection, database: database) }
     var tagRecords: TagRecords { TagRecords(connection: connection, database: database) }
     var spareRecords: SpareRecords { SpareRecords(connection: connection, database: database) }
+    var pendingRevisions: PendingRevisions { PendingRevisions(connection: connection, database: database) }
     var journal: Journal { Journal(connection: connection, database: database) }
     var discarded: DiscardedList { DiscardedList(connection: connection, database: database) }
 

@@ -52,6 +52,7 @@ extension Answer {
         var text =
             "Restored \(outcome.source) into \(outcome.database) as revision \(outcome.restored), now at revision \(outcome.revision)"
         if let kept = outcome.kept { text += "; what it replaced is revision \(kept) ('odb revert \(kept)' undoes the restore)" }
+        if outcome.loadedLater { text += "; revision \(outcome.restored) is loaded again from the dump in the background" }
         // pg_restore's own lines, as it wrote them.
         return Answer(value: outcome, text: ([text] + outcome.ignoredErrors).joined(separator: "\n"))
     }

@@ -85,6 +85,11 @@ extension OdbError {
             "hidden state @\(-number) was dropped (by retention or odb gc) and its database no longer exists"
         case .revisionPurged(let number):
             "revision \(number) was purged and its database no longer exists"
+        case .revisionNotLoaded(let number, let key, let failure?):
+            "revision \(number) is not loaded from \(key) yet: the background worker's last try failed (\(failure)); "
+                + "run 'odb maintain' to try again"
+        case .revisionNotLoaded(let number, let key, nil):
+            "revision \(number) is not loaded from \(key) yet and no background worker is at it; run 'odb maintain' to load it"
         case .revisionDatabaseMissing(let number, let database):
             "the database '\(database)' of revision \(number) is gone (dropped by hand?); revert to another revision"
         case .invalidTagName(let name, let reason):

@@ -22,6 +22,8 @@ extension Text {
                 + "it committed" + (guardRevision.map { ", 'odb revert \($0)' goes back to before the migration" } ?? "")
         case .waitingForSpare(let number, let size, let running, let timeout):
             waitingForSpare(number, size: size, running: running, timeout: timeout)
+        case .waitingForLoad(let number, let key, let timeout):
+            "waiting for the background worker to load revision \(number) from \(key), for up to \(duration(timeout))…"
         case .preemptedWorker(let database):
             verbose ? "stopped the background worker's copy for '\(database)'; it starts again after this command" : nil
         case .keptHiddenState(let number):
@@ -57,6 +59,7 @@ extension Text {
                 + report.reason
         case .usedSpare(let number, let database): "swapped in the spare of revision \(number) (\(database)): a rename, no copy"
         case .builtSpare(let number, let database): "built a spare of revision \(number) (\(database))"
+        case .loadedRevision(let number, let key): "loaded revision \(number) from \(key)"
         case .droppedSpare(let number, let database): "dropped the spare of revision \(number) (\(database))"
         case .droppedDiscarded(let database): "dropped the replaced database \(database)"
         case .cloneUnavailable(let reason): "cannot clone, copying instead: \(reason)"

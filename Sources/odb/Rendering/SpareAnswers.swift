@@ -14,10 +14,16 @@ extension Answer {
 
     /// `odb maintain` on `database`: what it did, or that another worker was at it.
     static func maintenance(_ report: MaintenanceReport, of database: String) -> Answer {
-        let text =
+        var text =
             report.ran
             ? "built \(Text.count(report.built.count, "spare")), dropped \(Text.count(report.dropped.count, "database"))"
             : "another odb is already tidying \(database)"
+        if !report.loaded.isEmpty { text += "; loaded " + report.loaded.map { "revision \($0)" }.joined(separator: ", ") }
+        if !report.failedLoads.isEmpty {
+            text +=
+                "; could not load " + report.failedLoads.map { "revision \($0)" }.joined(separator: ", ")
+                + " ('odb info' says why)"
+        }
         return Answer(value: report, text: text)
     }
 }

@@ -46,7 +46,7 @@ extension Integration {
                 let (database, workspace) = try await sandbox.tracked("fromspare", rows: [1])
                 let repository = try workspace.repository()
                 _ = try repository.commit(message: "one")
-                _ = try repository.maintain()
+                _ = try await repository.maintain()
                 let spare = Names.spareDatabase(database, number: 1)
                 #expect(try sandbox.databases().contains(spare))
                 let name = sandbox.name("spared")
