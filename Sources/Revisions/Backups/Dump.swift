@@ -66,8 +66,8 @@ extension Repository {
         try reached(.dumpStarted)
 
         let pgDump = try programs.path(of: "pg_dump")
-        let version = try await Program(pgDump, ["--version"], timeout: .seconds(30)).run().output
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // Asked while the dump runs, for the manifest: a program run of its own.
+        async let versionLine = Program(pgDump, ["--version"], timeout: .seconds(30)).run().output
         let serverVersion = try connection.query("SHOW server_version").first?.string("server_version") ?? ""
         let arguments = ["--format=custom", dbname] + request.excludeData.map { "--exclude-table-data=" + $0 }
         let program = Program(
@@ -109,6 +109,7 @@ extension Repository {
         }
         _ = try? await tidied  // housekeeping: its failure never fails a dump that was stored
         try reached(.dumpStored)
+        let version = try await versionLine.trimmingCharacters(in: .whitespacesAndNewlines)
         let manifest = Manifest(
             key: key.description, instance: key.instance, database: database, config: key.config, size: checksum.size,
             sha256: checksum.finish(), created: ISO8601DateFormatter().string(from: Date()), revision: number,

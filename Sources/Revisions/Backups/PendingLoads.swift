@@ -27,13 +27,14 @@ extension Repository {
     /// freezes it, and records it in one transaction. Holding the maintenance lock, no other load
     /// runs: a database by that name is what a killed load left, dropped first. A load that fails
     /// is recorded (`revert` and the others say why) and tried again by the next worker, not by
-    /// this one; its partial database is dropped. `skipping` are those this worker already tried.
-    func loadPendingRevisions(_ loader: PendingLoader, skipping tried: Set<Int>) async throws -> (
+    /// this one; its partial database is dropped. `tried` are those this worker already tried.
+    func loadPendingRevisions(_ loader: PendingLoader, tried: inout Set<Int>) async throws -> (
         loaded: [Int], failed: [Int]
     ) {
         var (loaded, failed): ([Int], [Int]) = ([], [])
         for pending in try pendingRevisions.all() where !tried.contains(pending.number) {
             let name = Names.revisionDatabase(database, number: pending.number)
+            tried.insert(pending.number)
             do {
                 try drop(name)
                 let store = try StorageLocation.store(pending.store, root: "/", environment: loader.environment)
@@ -54,6 +55,10 @@ extension Repository {
                     try discarded.add(name)
                     try dropDiscarded(name)
                 }
+            } catch let error as PostgresError where error.isPreemption {
+                // A command cancelled the CREATE DATABASE (see `preemptWorker`); the worker it
+                // starts loads it.
+                try? drop(name)
             } catch {
                 if case OdbError.interrupted = OdbError.from(error) { throw error }
                 if case OdbError.connectionLost = OdbError.from(error) { throw error }

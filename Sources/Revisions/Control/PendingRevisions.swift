@@ -54,10 +54,10 @@ struct PendingRevisions {
         try all().first { $0.number == number }
     }
 
-    /// Whether a load is due: a pending revision whose last load did not fail (a failed one is
-    /// tried again by the next worker a command starts, not in a loop).
-    func due() throws -> Bool {
-        try !connection.query("SELECT 1 FROM odb.pending WHERE database = \(database) AND failure IS NULL").isEmpty
+    /// Whether a load is due: a pending revision not in `tried` (a failed one is tried again by
+    /// the next worker a command starts, not in a loop).
+    func due(besides tried: Set<Int>) throws -> Bool {
+        try all().contains { !tried.contains($0.number) }
     }
 
     func recordFailure(_ number: Int, _ failure: String) throws {

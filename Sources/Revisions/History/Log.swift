@@ -20,7 +20,8 @@ extension Repository {
                    to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created,
                    coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM odb.tags t
                              WHERE t.database = r.database AND t.number = r.number), '[]'::json)::text AS tags,
-                   EXISTS (SELECT 1 FROM odb.spares s WHERE s.database = r.database AND s.number = r.number AND s.ready) AS spare
+                   EXISTS (SELECT 1 FROM odb.spares s WHERE s.database = r.database AND s.number = r.number AND s.ready) AS spare,
+                   EXISTS (SELECT 1 FROM odb.pending p WHERE p.database = r.database AND p.number = r.number) AS loading
             FROM odb.revisions r LEFT JOIN pg_database d ON d.datname = r.dbname
             WHERE r.database = \(database) AND (\(number == nil) OR r.number = \(number ?? 0))
               AND (\(all || number != nil) OR r.number > 0)
@@ -35,7 +36,8 @@ extension Repository {
             Revision(
                 number: try row.int("number"), parent: try row.int("parent"), database: try row.optionalString("dbname"),
                 message: try row.string("message"), author: try row.string("author"), created: try row.string("created"),
-                size: try row.optionalInt64("size"), tags: try row.jsonArray("tags"), spare: try row.bool("spare"))
+                size: try row.optionalInt64("size"), tags: try row.jsonArray("tags"), spare: try row.bool("spare"),
+                loading: try row.bool("loading"))
         }
     }
 }

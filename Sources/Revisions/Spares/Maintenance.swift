@@ -15,9 +15,9 @@ public struct MaintenanceReport: Codable, Sendable, Equatable {
 extension Repository {
     /// Whether a maintenance pass has anything to do. A discarded database that logical
     /// replication keeps is not: it waits for the user (and the next pass) rather than a loop.
-    func maintenanceDue(loading: Bool) throws -> Bool {
+    func maintenanceDue(loading tried: Set<Int>?) throws -> Bool {
         if try discarded.names().contains(where: { try connection.replication(of: $0).isEmpty }) { return true }
-        if try loading && pendingRevisions.due() { return true }
+        if let tried, try pendingRevisions.due(besides: tried) { return true }
         let spares = try spareRecords.all()
         if spares.contains(where: { !$0.ready }) { return true }
         return Set(try wantedSpares().map(\.number)) != Set(spares.map(\.number))
@@ -29,6 +29,7 @@ extension Repository {
     /// releasing it, so no request is lost.
     public func maintain(loading loader: PendingLoader? = nil) async throws -> MaintenanceReport {
         var report = MaintenanceReport()
+        var tried: Set<Int> = []
         while true {
             guard try control.tryLock(.maintenance, on: database) else {
                 report.ran = !report.built.isEmpty || !report.dropped.isEmpty
@@ -37,8 +38,7 @@ extension Repository {
             do {
                 if let loader {
                     report.dropped += try dropDiscarded()
-                    let (loaded, failed) = try await loadPendingRevisions(
-                        loader, skipping: Set(report.loaded + report.failedLoads))
+                    let (loaded, failed) = try await loadPendingRevisions(loader, tried: &tried)
                     report.loaded += loaded
                     report.failedLoads += failed
                 }
@@ -56,7 +56,7 @@ extension Repository {
                 report.skipped = nil
                 continue
             }
-            if try report.skipped != nil || !maintenanceDue(loading: loader != nil) { return report }
+            if try report.skipped != nil || !maintenanceDue(loading: loader == nil ? nil : tried) { return report }
         }
     }
 

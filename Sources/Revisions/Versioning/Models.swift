@@ -12,8 +12,15 @@ public struct Revision: Codable, Sendable, Equatable {
     public let tags: [String]
     /// Whether a ready spare makes a revert to it a rename.
     public var spare = false
+    /// A restore's revision whose database the background worker is still to load from the dump
+    /// (`PendingRevisions`); `odb log --json` says it only when true.
+    public var loading = false
     /// A hidden state (a working database a revert kept, `@N` for number -N), shown by `log --all`.
     public var hidden: Bool { number < 0 }
+
+    enum CodingKeys: String, CodingKey {
+        case number, parent, database, message, author, created, size, tags, spare
+    }
 }
 
 /// Where the working database stands.

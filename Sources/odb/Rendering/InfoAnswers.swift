@@ -75,12 +75,14 @@ struct LogEntry: Encodable {
         case purged
         case workingParent
         case hidden
+        case loading
     }
 
     func encode(to encoder: any Encoder) throws {
         try revision.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(revision.database == nil || revision.size == nil, forKey: .purged)
+        try container.encode(!revision.loading && (revision.database == nil || revision.size == nil), forKey: .purged)
+        if revision.loading { try container.encode(true, forKey: .loading) }
         try container.encode(workingParent, forKey: .workingParent)
         // Only `log --all` lists hidden states; the other entries keep their shape.
         if revision.hidden { try container.encode(true, forKey: .hidden) }
@@ -89,7 +91,8 @@ struct LogEntry: Encodable {
 
 extension Text {
     /// One revision in `odb log`: number (and `@` for the working database's parent, unless the
-    /// graph marks it), date and time in UTC to the minute, parent, author, size or `(purged)`,
+    /// graph marks it), date and time in UTC to the minute, parent, author, size, `(loading from
+    /// its dump)` or `(purged)`,
     /// tags, `(spare)`, and the message's first line. A hidden state is `@N`.
     static func revision(_ revision: Revision, workingParent: Int, graph: Bool) -> String {
         var text = revision.hidden ? "@\(-revision.number)" : "\(revision.number)"
@@ -99,6 +102,8 @@ extension Text {
         text += "  \(revision.author)"
         if let size = revision.size, revision.database != nil {
             text += "  \(Text.bytes(size))"
+        } else if revision.loading {
+            text += "  (loading from its dump)"
         } else {
             text += "  (purged)"
         }

@@ -23,6 +23,8 @@ extension Integration {
                 #expect((restored.kept, restored.restored) == (2, 3))
                 #expect(try sandbox.rows(database) == [1])
                 #expect(try !sandbox.databases().contains(Names.revisionDatabase(database, number: 3)))
+                let log = try await sandbox.odb(["log"])
+                #expect(log.output.contains("(loading from its dump)"), "\(log.output)")
                 try await sandbox.waitForWorkers()
                 try holder.query("SELECT pg_advisory_unlock_all()")
 
