@@ -81,6 +81,8 @@ extension Repository {
         // Set once the revision dumped (if it is one) is frozen again.
         let frozen = Flag()
         if number == nil { frozen.set() } else { try unfreeze(source) }
+        // The manifest's transfer gets ready while the dump runs; it is written last.
+        let manifestPut = request.store.prepare(key.manifest)
         do {
             try await request.store.put(key.description) { write in
                 _ = try await program.run { stream in
@@ -99,6 +101,7 @@ extension Repository {
                 }
             }
         } catch {
+            await manifestPut.abandon()
             if !frozen.isSet { try? freezeAgain(source) }
             try? await request.store.delete(key.description)
             if let failed = error as? ProgramError, failed.program == program.name {
@@ -108,14 +111,19 @@ extension Repository {
             throw error
         }
         _ = try? await tidied  // housekeeping: its failure never fails a dump that was stored
-        try reached(.dumpStored)
-        let version = try await versionLine.trimmingCharacters(in: .whitespacesAndNewlines)
-        let manifest = Manifest(
-            key: key.description, instance: key.instance, database: database, config: key.config, size: checksum.size,
-            sha256: checksum.finish(), created: ISO8601DateFormatter().string(from: Date()), revision: number,
-            message: revision?.message, parent: revision?.parent ?? state.parent, serverVersion: serverVersion,
-            pgDumpVersion: version, excludedData: request.excludeData)
-        try await request.store.put(key.manifest, bytes: try manifest.encoded())
-        return manifest
+        do {
+            try reached(.dumpStored)
+            let version = try await versionLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            let manifest = Manifest(
+                key: key.description, instance: key.instance, database: database, config: key.config, size: checksum.size,
+                sha256: checksum.finish(), created: ISO8601DateFormatter().string(from: Date()), revision: number,
+                message: revision?.message, parent: revision?.parent ?? state.parent, serverVersion: serverVersion,
+                pgDumpVersion: version, excludedData: request.excludeData)
+            try await manifestPut.finish(try manifest.encoded())
+            return manifest
+        } catch {
+            await manifestPut.abandon()
+            throw error
+        }
     }
 }

@@ -17,13 +17,19 @@ public struct DumpCatalog: Sendable {
         return (finished, keys.unfinished.filter { Self.matches($0, prefix: prefix) }.map(\.description))
     }
 
-    /// The dump keys in one listing: those with a manifest, newest first, and those without.
+    /// The dump keys in one listing: those with a manifest, newest first, and those without. An
+    /// empty manifest is none (a store that does not hold rclone to `rcat --size` could keep one
+    /// from a killed dump, see `RcloneStore.prepare`).
     func keys() async throws -> (finished: [DumpKey], unfinished: [DumpKey]) {
         var dumps: Set<DumpKey> = []
         var manifests: Set<DumpKey> = []
         for object in try await store.list(under: "") {
             guard let key = DumpKey(stored: object.key) else { continue }
-            if object.key.hasSuffix(DumpKey.suffix) { dumps.insert(key) } else { manifests.insert(key) }
+            if object.key.hasSuffix(DumpKey.suffix) {
+                dumps.insert(key)
+            } else if object.size > 0 {
+                manifests.insert(key)
+            }
         }
         return (dumps.intersection(manifests).sorted(by: >), dumps.subtracting(manifests).sorted())
     }

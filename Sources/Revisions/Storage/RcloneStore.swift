@@ -97,6 +97,42 @@ public struct RcloneStore: Store {
         }
     }
 
+    /// rclone starts, reads its configuration and connects while the caller works, told the
+    /// object's size up front (`rcat --size`): the bytes are padded to `preparedSize` with spaces,
+    /// which JSON ignores. An rclone whose stdin ends short of that size stores nothing (the
+    /// request is refused before it is sent), so an odb killed before it wrote the bytes (one
+    /// write, atomic on a pipe) never leaves an empty or partial object. Bytes that do not fit
+    /// go by a transfer of their own.
+    public func prepare(_ key: String) -> PreparedPut {
+        let size = Self.preparedSize
+        let (bytes, input) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        let upload = Task {
+            do {
+                try await rclone(["rcat", "--size", String(size), path(key)]).run(input: .chunks(bytes))
+            } catch {
+                throw failure(error)
+            }
+        }
+        return PreparedPut(
+            finish: { object in
+                guard object.count <= size else {
+                    input.finish(throwing: CancellationError())
+                    _ = try? await upload.value
+                    return try await put(key, bytes: object)
+                }
+                input.yield(object + [UInt8](repeating: UInt8(ascii: " "), count: size - object.count))
+                input.finish()
+                try await upload.value
+            },
+            abandon: {
+                input.finish(throwing: CancellationError())
+                _ = try? await upload.value
+            })
+    }
+
+    /// The size a prepared object is padded to: a pipe's atomic write (`PIPE_BUF`).
+    static let preparedSize = 4096
+
     public func get(_ key: String, each: @escaping @Sendable ([UInt8]) async throws -> Void) async throws {
         let found: Bool
         do {

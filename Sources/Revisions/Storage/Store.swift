@@ -27,10 +27,27 @@ public protocol Store: Sendable {
     /// Whether a dump is still being written under `key` by some process, so that a key without
     /// its manifest is not yet abandoned. Object stores show an upload only once it is complete.
     func isBeingWritten(_ key: String) async -> Bool
+
+    /// Gets ready to store a small object (a manifest) under `key` whose bytes are known only
+    /// later: on object storage, its transfer starts now, while other work runs.
+    func prepare(_ key: String) -> PreparedPut
+}
+
+/// A small object's transfer made ready before its bytes are known (`Store.prepare`).
+public struct PreparedPut: Sendable {
+    /// Stores the bytes.
+    public let finish: @Sendable ([UInt8]) async throws -> Void
+    /// Gives up: nothing is stored.
+    public let abandon: @Sendable () async -> Void
 }
 
 extension Store {
     public func isBeingWritten(_ key: String) async -> Bool { false }
+
+    /// Nothing to get ready: the object is stored when its bytes are known.
+    public func prepare(_ key: String) -> PreparedPut {
+        PreparedPut(finish: { bytes in try await put(key, bytes: bytes) }, abandon: {})
+    }
 
     /// The location that names this store from any folder, for another process to open it
     /// again (`StorageLocation.store`): a local folder's absolute path, else the location.

@@ -39,8 +39,10 @@ extension ODB {
         func dump(revision: RevisionArgument?, defaultToParent: Bool = false) async throws -> (Manifest, String) {
             let (settings, store) = try storage.resolve(
                 .dump, .init(excludeData: excludeData, preDump: preDump), directory: connection.workspaceOptions.directory)
+            // Found while odb connects: pg_config is a program run of its own.
+            async let located = PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment)
             let (workspace, repository) = try await connection.workspaceAndRepository(reporting: output)
-            let programs = try await PostgresPrograms.locate(environment: ProcessInfo.processInfo.environment)
+            let programs = try await located
             var request = DumpRequest(
                 store: store, instance: settings.instance, config: settings.config, excludeData: settings.excludeData,
                 preDump: Hooks(settings.preDump))

@@ -42,6 +42,15 @@ extension Sandbox {
         return try JSONDecoder().decode(RestoreOutcome.self, from: Data(result.output.utf8))
     }
 
+    /// The arguments of every process running on this machine.
+    static func processes() -> [[String]] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return pids.compactMap { pid in
+            guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
     /// The messages of the revisions of `database`, by number.
     func revisionMessages(_ database: String) throws -> [Int: String] {
         var messages: [Int: String] = [:]

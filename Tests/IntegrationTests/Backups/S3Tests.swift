@@ -56,6 +56,38 @@ extension Integration {
             }
         }
 
+        /// odb killed once its dump is stored on S3, the manifest's transfer waiting for its bytes
+        /// (see `RcloneStore.prepare`): that rclone, orphaned, reads an empty stdin and stores
+        /// nothing, and nothing is listed.
+        @Test func odbKilledMidDumpStoresNoManifest() async throws {
+            try await withSandbox { sandbox in
+                try await withSeaweedFS { s3 in
+                    let database = try sandbox.makeDatabase("s3fault", rows: [1, 2])
+                    try await expectSuccess(sandbox.odb(["init", database]))
+                    let location = "s3://odb-tests/\(sandbox.prefix)"
+                    var environment = s3.environment
+                    environment["ODB_FAULT"] = Step.dumpStored.rawValue
+                    let killed = try await sandbox.odb(["dump", "--storage", location], environment: environment)
+                    #expect(killed.status == "signal 9", "\(killed.errorOutput)")
+                    // The orphaned rclone runs end on their own: polled.
+                    try await sandbox.waitUntil {
+                        !Sandbox.processes().contains {
+                            $0.first?.hasSuffix("rclone") == true && $0.contains { $0.contains(sandbox.prefix) }
+                        }
+                    }
+                    // The store as odb's commands reach it, rclone run in the server's environment.
+                    let given = s3.environment.compactMapValues { $0 }
+                    let s3Store = RcloneStore.s3(location: location, path: "odb-tests/\(sandbox.prefix)", environment: given)
+                    let store = RcloneStore(
+                        location: location, remote: s3Store.remote, environment: [:],
+                        changes: s3Store.environment.merging(s3.environment) { $1 })
+                    let objects = try await store.list(under: "").map(\.key)
+                    #expect(!objects.contains { $0.hasSuffix(".manifest.json") }, "\(objects)")
+                    #expect(try await sandbox.listedDumps(["--storage", location], environment: s3.environment).isEmpty)
+                }
+            }
+        }
+
         /// The S3 server killed while a dump streams into it: the dump fails with one line, and
         /// once the server is back nothing is listed.
         @Test func serverKilledMidUpload() async throws {
