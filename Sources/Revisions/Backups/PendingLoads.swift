@@ -29,9 +29,9 @@ extension Repository {
     /// is recorded (`revert` and the others say why) and tried again by the next worker, not by
     /// this one; its partial database is dropped. `tried` are those this worker already tried.
     func loadPendingRevisions(_ loader: PendingLoader, tried: inout Set<Int>) async throws -> (
-        loaded: [Int], failed: [Int]
+        loaded: [Int], failed: [LoadFailure]
     ) {
-        var (loaded, failed): ([Int], [Int]) = ([], [])
+        var (loaded, failed): ([Int], [LoadFailure]) = ([], [])
         for pending in try pendingRevisions.all() where !tried.contains(pending.number) {
             let name = Names.revisionDatabase(database, number: pending.number)
             tried.insert(pending.number)
@@ -63,8 +63,9 @@ extension Repository {
                 if case OdbError.interrupted = OdbError.from(error) { throw error }
                 if case OdbError.connectionLost = OdbError.from(error) { throw error }
                 try? drop(name)
-                try pendingRevisions.recordFailure(pending.number, loader.describe(error))
-                failed.append(pending.number)
+                let failure = LoadFailure(number: pending.number, reason: loader.describe(error))
+                try pendingRevisions.recordFailure(failure.number, failure.reason)
+                failed.append(failure)
             }
         }
         return (loaded, failed)

@@ -5,9 +5,15 @@ public struct MaintenanceReport: Codable, Sendable, Equatable {
     public var built: [Int] = []
     /// Restored revisions loaded from their dumps (`PendingRevisions`), and those that failed.
     public var loaded: [Int] = []
-    public var failedLoads: [Int] = []
+    public var failedLoads: [LoadFailure] = []
     public var dropped: [String] = []
     public var skipped: String?
+}
+
+/// A restored revision the worker could not load from its dump, and why (as odb says an error).
+public struct LoadFailure: Codable, Sendable, Equatable {
+    public let number: Int
+    public let reason: String
 }
 
 /// The background work after commits and reverts: dropping what was replaced, and building and

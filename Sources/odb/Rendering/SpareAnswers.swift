@@ -19,11 +19,7 @@ extension Answer {
             ? "built \(Text.count(report.built.count, "spare")), dropped \(Text.count(report.dropped.count, "database"))"
             : "another odb is already tidying \(database)"
         if !report.loaded.isEmpty { text += "; loaded " + report.loaded.map { "revision \($0)" }.joined(separator: ", ") }
-        if !report.failedLoads.isEmpty {
-            text +=
-                "; could not load " + report.failedLoads.map { "revision \($0)" }.joined(separator: ", ")
-                + " ('odb info' says why)"
-        }
+        text += report.failedLoads.map { "; could not load revision \($0.number): \($0.reason)" }.joined()
         return Answer(value: report, text: text)
     }
 }
