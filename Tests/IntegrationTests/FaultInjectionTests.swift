@@ -89,10 +89,7 @@ extension Integration {
                     let key = try await sandbox.dump().key
                     finishedDumps = 1
                     try sandbox.connect(database).query("DELETE FROM t WHERE x = 3")
-                    let holder = try sandbox.holdMaintenance(of: database)
-                    try await expectSuccess(sandbox.odb(["restore", key], environment: ["ODB_BACKGROUND": "1"]))
-                    try await sandbox.waitForWorkers()
-                    try holder.query("SELECT pg_advisory_unlock_all()")
+                    _ = try await sandbox.restoreLeavingItsLoad(key, of: database)
                     command = ["maintain"]
                 case "pull":
                     // A dump of [1, 2, 3] pulled as a revision beside the working database.

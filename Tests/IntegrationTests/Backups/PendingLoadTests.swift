@@ -16,17 +16,13 @@ extension Integration {
                 let manifest = try await sandbox.dump()
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
 
-                // No worker runs while this session holds its lock: the revision stays pending.
-                let holder = try sandbox.holdMaintenance(of: database)
-                let restored = try await sandbox.restore([manifest.key], environment: ["ODB_BACKGROUND": "1"])
+                let restored = try await sandbox.restoreLeavingItsLoad(manifest.key, of: database)
                 #expect(restored.loadedLater)
                 #expect((restored.kept, restored.restored) == (2, 3))
                 #expect(try sandbox.rows(database) == [1])
                 #expect(try !sandbox.databases().contains(Names.revisionDatabase(database, number: 3)))
                 let log = try await sandbox.odb(["log"])
                 #expect(log.output.contains("(loading from its dump)"), "\(log.output)")
-                try await sandbox.waitForWorkers()
-                try holder.query("SELECT pg_advisory_unlock_all()")
 
                 // Needed while no worker loads it: one line that says what to run.
                 let refused = try await sandbox.odb(["revert", "3"])
@@ -54,10 +50,7 @@ extension Integration {
                 try await expectSuccess(sandbox.odb(["init", database]))
                 let manifest = try await sandbox.dump()
                 try sandbox.connect(database).query("INSERT INTO t VALUES (2)")
-                let holder = try sandbox.holdMaintenance(of: database)
-                let restored = try await sandbox.restore([manifest.key], environment: ["ODB_BACKGROUND": "1"])
-                try await sandbox.waitForWorkers()
-                try holder.query("SELECT pg_advisory_unlock_all()")
+                let restored = try await sandbox.restoreLeavingItsLoad(manifest.key, of: database)
                 let path = sandbox.dumpFolder + "/" + manifest.key
                 try FileManager.default.moveItem(atPath: path, toPath: path + ".aside")
 
@@ -80,11 +73,8 @@ extension Integration {
                 let database = try sandbox.makeDatabase("purged", rows: [1])
                 try await expectSuccess(sandbox.odb(["init", database]))
                 let manifest = try await sandbox.dump()
-                let holder = try sandbox.holdMaintenance(of: database)
-                let restored = try await sandbox.restore([manifest.key], environment: ["ODB_BACKGROUND": "1"])
-                try await sandbox.waitForWorkers()
+                let restored = try await sandbox.restoreLeavingItsLoad(manifest.key, of: database)
                 try await expectSuccess(sandbox.odb(["purge", String(restored.restored), "-y"]))
-                try holder.query("SELECT pg_advisory_unlock_all()")
                 try await expectSuccess(sandbox.odb(["maintain"]))
                 #expect(try !sandbox.databases().contains(Names.revisionDatabase(database, number: restored.restored)))
                 let reverted = try await sandbox.odb(["revert", String(restored.restored)])
@@ -96,11 +86,15 @@ extension Integration {
 }
 
 extension Sandbox {
-    /// A session holding the background worker's lock on `database`: no worker runs (one
-    /// started returns at once) until it is closed.
-    func holdMaintenance(of database: String) throws -> Connection {
+    /// `odb restore KEY` with a background worker that finds the worker's lock on `database`
+    /// taken and returns at once: the restored revision is left to load (`PendingRevisions`)
+    /// until the next `odb maintain`, since the sandbox's commands start no worker.
+    func restoreLeavingItsLoad(_ key: String, of database: String) async throws -> RestoreOutcome {
         let holder = try connect(control)
         try holder.query("SELECT pg_advisory_lock(\(LockClass.maintenance.rawValue), hashtext(\(database)))")
-        return holder
+        let restored = try await restore([key], environment: ["ODB_BACKGROUND": "1"])
+        try await waitForWorkers()
+        try holder.query("SELECT pg_advisory_unlock_all()")
+        return restored
     }
 }
