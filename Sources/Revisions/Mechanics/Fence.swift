@@ -154,16 +154,23 @@ extension Connection {
 
     /// The sessions holding a lock that a change of `database` must wait for: an open
     /// transaction that changed any database's catalog row, or a lock on this database itself.
+    /// Those holding a lock on this database come first, then the longest open: on a busy server
+    /// other sessions hold the catalog's lock for a moment too, and a message names the first few.
     func catalogLockHolders(_ database: String) throws -> [Session] {
-        try query(
+        let onThisDatabase: SQL = """
+            l.locktype = 'object' AND l.classid = 'pg_database'::regclass
+            AND l.objid = (SELECT oid FROM pg_database WHERE datname = \(database))
             """
-            SELECT DISTINCT a.pid, coalesce(a.usename, '') AS usename, coalesce(a.application_name, '') AS application_name
-            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.granted AND a.pid <> pg_backend_pid()
-            AND ((l.locktype = 'relation' AND l.relation = 'pg_database'::regclass AND l.mode <> 'AccessShareLock')
-                OR (l.locktype = 'object' AND l.classid = 'pg_database'::regclass
-                    AND l.objid = (SELECT oid FROM pg_database WHERE datname = \(database))))
-            ORDER BY a.pid
+        return try query(
+            """
+            SELECT a.pid, coalesce(a.usename, '') AS usename, coalesce(a.application_name, '') AS application_name
+            FROM pg_stat_activity a
+            WHERE a.pid <> pg_backend_pid() AND EXISTS (
+                SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted
+                AND ((l.locktype = 'relation' AND l.relation = 'pg_database'::regclass AND l.mode <> 'AccessShareLock')
+                    OR (\(onThisDatabase))))
+            ORDER BY EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted AND \(onThisDatabase)) DESC,
+                     a.xact_start NULLS LAST, a.pid
             """
         ).map(Session.init(row:))
     }
